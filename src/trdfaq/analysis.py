@@ -1,0 +1,177 @@
+"""Text analysis: tokens, stopwords, Snowball stems, typo correction.
+
+This is the only module that imports nltk, and it does so lazily: nltk takes ~0.3 s to
+import, more than a whole cached `trdfaq ask`. Stems of every word the corpus, its
+questions and its glossary use (and of their common inflections) are computed once with
+nltk when the index is built and cached with it; at query time nltk is imported only for a
+word whose stem could be in the index but is not in that table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+# Runs of letters or digits, with inner apostrophes ("doesn't", "brain's").
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# Snowball leaves a word's stem as a prefix of the word, bar its last letter (checked over
+# the 74k words of Debian's wamerican list), except for these irregular forms.
+_IRREGULAR = ("dying", "lying", "tying", "skies", "skis", "idly", "gently", "ugly", "early",
+              "only", "singly", "sky", "news", "howe", "atlas", "cosmos", "bias", "andes")
+_MAX_SUFFIX = 10
+_INFLECTIONS = ("s", "es", "ed", "ing", "er", "ers", "ly", "ness", "ment", "ments", "ion",
+                "ions", "ive", "ity", "al", "ally", "ation", "ations", "ful", "less", "ism")
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """The shipped English stopword list."""
+    text = resources.files("trdfaq").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def normalise(text: str) -> str:
+    """Unicode NFKC, case-folded, with apostrophe variants unified."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into normalised word tokens."""
+    return _TOKEN.findall(normalise(text))
+
+
+@cache
+def _snowball() -> Callable[[str], str]:
+    from nltk.stem.snowball import SnowballStemmer  # noqa: PLC0415 - lazy: nltk is slow to import
+
+    return SnowballStemmer("english").stem  # type: ignore[no-any-return]
+
+
+def snowball_stem(word: str) -> str:
+    """The Snowball (English) stem of one normalised token, computed by nltk."""
+    return _snowball()(word)
+
+
+def inflections(word: str) -> set[str]:
+    """Common English inflections of a word, to pre-stem the forms people may type."""
+    bases = {word}
+    if word.endswith("e"):
+        bases.add(word[:-1])
+    if word.endswith("y"):
+        bases.add(word[:-1] + "i")
+    if len(word) > 2 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou":
+        bases.add(word + word[-1])
+    forms = {base + suffix for base in bases for suffix in _INFLECTIONS}
+    for suffix in ("s", "es", "ed", "ing", "ly", "ness", "ment", "ion", "ation", "al", "er"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            root = word[: -len(suffix)]
+            forms.update((root, root + "e", root + "y"))
+    return forms
+
+
+class Stemmer:
+    """Snowball stems served from a precomputed table, falling back to nltk when needed."""
+
+    def __init__(self, table: Mapping[str, str], vocabulary: Iterable[str]) -> None:
+        self.table = dict(table)
+        # Stems keyed by all but their last letter: a word whose stem is in the vocabulary
+        # starts with such a key (see _IRREGULAR), so a word starting with none of them
+        # cannot match anything and needs no stemming.
+        self._keys: dict[str, int] = {}
+        for stem in vocabulary:
+            key = stem[:-1]
+            self._keys[key] = max(self._keys.get(key, 0), len(stem))
+
+    def could_match(self, word: str) -> bool:
+        """Whether `word` might stem to a vocabulary stem (cheap, may say yes wrongly)."""
+        for end in range(len(word) + 1):
+            longest = self._keys.get(word[:end])
+            if longest is not None and len(word) - _MAX_SUFFIX <= longest <= len(word) + 1:
+                return True
+        return False
+
+    def stem(self, word: str) -> str | None:
+        """The stem of `word`, or None when it is certainly outside the vocabulary."""
+        found = self.table.get(word)
+        if found is not None:
+            return found
+        if not self.could_match(word):
+            return None
+        found = snowball_stem(word)
+        self.table[word] = found
+        return found
+
+
+def stem_table(words: Iterable[str], vocabulary: set[str] | None = None) -> dict[str, str]:
+    """Stems of `words` and their inflections (inflections kept only if in `vocabulary`)."""
+    table = {word: snowball_stem(word) for word in set(words) | set(_IRREGULAR)}
+    stems = set(table.values()) if vocabulary is None else vocabulary
+    for word in list(table):
+        if not word.isalpha():
+            continue
+        for form in inflections(word) - table.keys():
+            stem = snowball_stem(form)
+            if stem in stems:
+                table[form] = stem
+    return table
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, or limit+1 once above limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def typo_limit(word: str) -> int:
+    """How many edits a misspelling of a word this long may have."""
+    if len(word) < 5 or not word.isalpha():
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+@dataclass(frozen=True)
+class Speller:
+    """Maps an unknown word to the closest known word (by edit distance, then frequency)."""
+
+    words: tuple[str, ...]  # known words, most frequent first
+
+    def correct(self, word: str) -> str | None:
+        """The closest known word within the typo limit, or None."""
+        limit = typo_limit(word)
+        if not limit:
+            return None
+        best: tuple[int, int, str] | None = None
+        swapped = word[1::-1]
+        for rank, known in enumerate(self.words):
+            # Misspellings rarely touch the first letter; skipping words that differ there
+            # keeps this fast on large vocabularies.
+            if abs(len(known) - len(word)) > limit:
+                continue
+            if known[0] != word[0] and not known.startswith(swapped):
+                continue
+            distance = edit_distance(word, known, limit)
+            if distance <= limit and (best is None or (distance, rank) < best[:2]):
+                best = (distance, rank, known)
+                if distance == 1 and rank == 0:
+                    break
+        return None if best is None else best[2]

@@ -1,0 +1,216 @@
+"""The Assistant and its Conversations: the one entry point every front end uses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from . import compose
+from .analysis import normalise, tokenize
+from .answer import Answer
+from .cache import cache_key, cached
+from .corpus import Passage, Source
+from .engine import Engine
+from .errors import QuestionError
+from .paths import bundled_corpus_dir, bundled_prompts_dir
+from .prompts import SAFETY_FILE, Prompts
+from .query import Query
+from .retrieval import Hit
+from .safety import Assessment, SafetyRules, assess
+
+MAX_QUESTION_CHARS = 1000
+# Retrieval reads at most this much of a message; safety reads all of it.
+_ANALYSED_CHARS = 4 * MAX_QUESTION_CHARS
+# Words by which a follow-up leans on the previous question ("how often is it given?").
+_ANAPHORA = frozenset({"it", "its", "it's", "they", "them", "their", "this", "that", "these",
+                       "those", "same", "one", "ones"})
+_ELLIPSIS = re.compile(r"^\s*(and|also|plus|what about|how about|what else|anything else)\b")
+_NOT_WORD = re.compile(r"[^\w\s']+")
+_VERSION = "1"  # part of the cache key: bump when analysis or indexing changes behaviour
+
+
+def validate_question(question: str) -> str:
+    """The question stripped; QuestionError if it is empty or over 1,000 characters."""
+    text = question.strip()
+    if not text:
+        raise QuestionError("the question is empty: type a question")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(text):,} characters long: keep it under {MAX_QUESTION_CHARS:,}"
+        )
+    return text
+
+
+@dataclass
+class Assistant:
+    """Answers questions by quoting the corpus, with safety checks first."""
+
+    engine: Engine
+    prompts: Prompts
+    safety: SafetyRules
+    top_k: int = 3
+
+    @classmethod
+    def load(
+        cls,
+        corpus_dir: Path | str | None = None,
+        prompts_dir: Path | str | None = None,
+        *,
+        top_k: int = 3,
+        use_cache: bool = True,
+    ) -> Assistant:
+        """Load a corpus folder (default: the bundled one) and the prompts."""
+        corpus_path = Path(corpus_dir) if corpus_dir is not None else bundled_corpus_dir()
+        prompts_path = Path(prompts_dir) if prompts_dir is not None else bundled_prompts_dir()
+        key = cache_key([corpus_path, prompts_path], _VERSION)
+
+        def build() -> tuple[Engine, Prompts, SafetyRules]:
+            from .corpus import load_corpus  # noqa: PLC0415 - only on a cache miss
+            from .prompts import load_prompts  # noqa: PLC0415
+            from .safety import load_safety_rules  # noqa: PLC0415
+
+            prompts = load_prompts(prompts_path)
+            rules = load_safety_rules(prompts_path / SAFETY_FILE)
+            return Engine.build(load_corpus(corpus_path)), prompts, rules
+
+        engine, prompts, rules = cached(key, build, enabled=use_cache)
+        return cls(engine, prompts, rules, top_k=top_k)
+
+    def ask(self, question: str, *, region: str | None = None, top_k: int | None = None) -> Answer:
+        """Answer one question on its own."""
+        return self.conversation(region=region).ask(question, top_k=top_k)
+
+    def conversation(self, *, region: str | None = None) -> Conversation:
+        """A conversation: follow-up questions are read in the light of earlier ones."""
+        return Conversation(self, compose.resolve_region(region, self.prompts.crisis))
+
+    def region(self, code: str | None) -> str | None:
+        """A region code in canonical form; QuestionError for an unknown one."""
+        return compose.resolve_region(code, self.prompts.crisis)
+
+    def passage(self, passage_id: str) -> Passage:
+        """A passage by id, with its source (for "open source" views); KeyError if unknown."""
+        return self._passages[passage_id]
+
+    @cached_property
+    def _passages(self) -> dict[str, Passage]:
+        return {p.id: p for p in self.engine.corpus.passages}
+
+    @property
+    def sources(self) -> list[Source]:
+        """The corpus's source articles."""
+        return list(self.engine.corpus.sources.values())
+
+    @cached_property
+    def small_talk(self) -> dict[str, str]:
+        """Normalised small-talk phrase -> reply."""
+        return {
+            _plain(phrase): entry.reply
+            for entry in self.prompts.small_talk
+            for phrase in entry.phrases
+        }
+
+
+@dataclass
+class Conversation:
+    """A sequence of questions, where a follow-up may lean on the previous topic."""
+
+    assistant: Assistant
+    region: str | None = None
+    topic: Query | None = field(default=None, repr=False)
+
+    def ask(self, question: str, *, top_k: int | None = None) -> Answer:
+        """Answer the next question of the conversation."""
+        a = self.assistant
+        prompts = a.prompts
+        safety = assess(question, a.safety)
+        if safety.crisis:
+            crisis = compose.crisis_reply(
+                prompts.crisis, self.region, imminent=safety.imminent, about_other=safety.about_other
+            )
+            return Answer(question, "crisis", prompts.disclaimer, crisis=crisis)
+        footer = prompts.crisis_footer if safety.mentions_topic else None
+        text = question[:_ANALYSED_CHARS]
+        reply = a.small_talk.get(_plain(text))
+        if reply is not None:
+            return self._no_match(question, reply, footer)
+        query = self._query(text)
+        hits = a.engine.search(query, k=10)
+        chosen = compose.select(hits, a.engine.corpus.settings, top_k or a.top_k)
+        if not chosen:
+            message = prompts.empty_question if not text.strip() else prompts.no_match
+            if safety.medical_advice:
+                message = prompts.medical_advice
+            return self._no_match(question, message, footer)
+        self.topic = query
+        return self._answered(question, query, hits, chosen, safety, footer)
+
+    def _query(self, text: str) -> Query:
+        engine = self.assistant.engine
+        query = engine.analyse(text)
+        if self.topic is None:
+            return query
+        weight = engine.corpus.settings.context_weight
+        words = set(tokenize(text))
+        leans = bool(words & _ANAPHORA) or bool(_ELLIPSIS.match(normalise(text)))
+        if leans or not any(t in engine.index for c in query.concepts for t, _ in c.terms):
+            return query.with_context(self.topic, weight)
+        return query
+
+    def _answered(
+        self,
+        question: str,
+        query: Query,
+        hits: list[Hit],
+        chosen: list[Hit],
+        safety: Assessment,
+        footer: str | None,
+    ) -> Answer:
+        a = self.assistant
+        stems_of = a.engine.analyzer.content_stems
+        idf = a.engine.index.term_idf
+        rest = [h for h in hits if h not in chosen]
+        weights = query.weights()
+        quotes = []
+        used: set[str] = set()
+        for hit in chosen:
+            if hit.passage.id in used:
+                continue
+            support = compose.corroborations(
+                hit, [h for h in chosen + rest if h.passage.id not in used and h is not hit], stems_of
+            )
+            used.add(hit.passage.id)
+            used.update(c.passage_id for c in support)
+            quotes.append(compose.quote(hit, weights, stems_of, idf, support))
+        shown = [h.passage for h in hits if h.passage.id in used]
+        follow = compose.follow_ups(shown, [h.passage for h in rest], question)
+        message = None
+        if safety.medical_advice:
+            message = f"{a.prompts.medical_advice} {a.prompts.general_info_lead}"
+        return Answer(
+            question,
+            "answered",
+            a.prompts.disclaimer,
+            answers=tuple(quotes),
+            follow_ups=follow,
+            message=message,
+            footer=footer,
+        )
+
+    def _no_match(self, question: str, message: str, footer: str | None) -> Answer:
+        prompts = self.assistant.prompts
+        return Answer(
+            question,
+            "no_match",
+            prompts.disclaimer,
+            follow_ups=prompts.examples[:3],
+            message=message,
+            footer=footer,
+        )
+
+
+def _plain(text: str) -> str:
+    """Lower case, no punctuation, single spaces: for matching small talk."""
+    return " ".join(_NOT_WORD.sub(" ", normalise(text)).replace("'", "").split())

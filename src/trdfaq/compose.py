@@ -1,0 +1,193 @@
+"""From retrieval hits, a safety decision and the prompts to an Answer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from .answer import Corroboration, Crisis, CrisisResource, Quote, ResourceLink, SourceRef
+from .corpus import Passage, Settings
+from .errors import QuestionError
+from .prompts import CrisisPrompts, Resource
+from .retrieval import Hit
+
+# Sentence ends, and line breaks (each bullet is its own line).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# How alike two passages' words must be to count as saying the same thing.
+CORROBORATION_OVERLAP = 0.45
+
+
+def source_ref(passage: Passage) -> SourceRef:
+    """The source line of a passage."""
+    source = passage.source
+    return SourceRef(source.id, source.title, source.publisher, passage.section)
+
+
+def resolve_region(code: str | None, crisis: CrisisPrompts) -> str | None:
+    """A region code in canonical form (US, UK, IE, EU, INTL), or None for none given."""
+    if code is None or not code.strip():
+        return None
+    upper = code.strip().upper()
+    upper = crisis.region_aliases.get(upper, upper)
+    if upper not in crisis.region_names:
+        known = ", ".join(crisis.region_names)
+        raise QuestionError(f"unknown region {code!r}: use one of {known}")
+    return upper
+
+
+def order_resources(
+    resources: Sequence[Resource], region: str | None, imminent: bool
+) -> list[Resource]:
+    """The user's region first (emergency numbers first of all when risk is imminent)."""
+
+    def rank(resource: Resource) -> tuple[int, int]:
+        local = region is not None and region in resource.regions
+        anywhere = "INTL" in resource.regions
+        place = 0 if local else (1 if anywhere or region is None else 2)
+        urgent = 0 if (imminent and resource.emergency) else 1
+        return (urgent, place) if imminent else (place, 0)
+
+    ordered = sorted(resources, key=rank)  # stable: file order within a rank
+    if region is not None and region != "INTL":
+        # Lines of other regions are noise for someone in the region given: keep only its own
+        # resources and the international ones.
+        ordered = [r for r in ordered if region in r.regions or "INTL" in r.regions]
+    return ordered
+
+
+def crisis_reply(
+    prompts: CrisisPrompts, region: str | None, *, imminent: bool, about_other: bool
+) -> Crisis:
+    """The crisis reply: message, then resources, none of them hidden."""
+    message = prompts.message_other if about_other else prompts.message_self
+    if imminent:
+        message = f"{prompts.imminent_lead} {message}"
+    resources = tuple(
+        CrisisResource(
+            name=r.name,
+            contact=r.contact,
+            region="/".join(r.regions),
+            links=tuple(ResourceLink(link.kind, link.label, link.href) for link in r.links),
+            emergency=r.emergency,
+        )
+        for r in order_resources(prompts.resources, region, imminent)
+    )
+    return Crisis(message, resources, imminent, about_other, prompts.closing)
+
+
+def select(hits: Sequence[Hit], settings: Settings, top_k: int) -> list[Hit]:
+    """The hits good enough to quote: confident matches close enough to the best one."""
+    if not hits or not is_confident(hits[0], settings):
+        return []
+    best = hits[0].score
+    return [
+        hit
+        for hit in hits
+        if is_confident(hit, settings) and hit.score >= settings.relative_cutoff * best
+    ][:top_k]
+
+
+def is_confident(hit: Hit, settings: Settings) -> bool:
+    """Whether a hit matches the question well enough to be quoted at all."""
+    return hit.coverage >= settings.min_coverage and hit.score >= settings.min_score
+
+
+def highlights(
+    text: str,
+    weights: Mapping[str, float],
+    stems_of: Callable[[str], list[str]],
+    idf: Callable[[str], float],
+) -> tuple[tuple[int, int], ...]:
+    """Spans of the sentences in `text` that best match the question's (weighted) terms."""
+    spans = _sentences(text)
+    if len(spans) < 2:
+        return ()
+    scored = []
+    for start, end in spans:
+        overlap = set(stems_of(text[start:end])) & weights.keys()
+        scored.append((sum(idf(s) * weights[s] for s in overlap), start, end))
+    top = max(score for score, _, _ in scored)
+    if top <= 0:
+        return ()
+    chosen = sorted(scored, key=lambda item: -item[0])[:2]
+    return tuple(sorted((s, e) for score, s, e in chosen if score >= 0.6 * top))
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def corroborations(
+    hit: Hit,
+    others: Sequence[Hit],
+    stems_of: Callable[[str], list[str]],
+) -> tuple[Corroboration, ...]:
+    """Passages from other sources among `others` that say much the same as `hit`."""
+    mine = set(stems_of(hit.passage.text))
+    found = []
+    seen_sources = {hit.passage.source.id}
+    for other in others:
+        if other.passage.source.id in seen_sources:
+            continue
+        theirs = set(stems_of(other.passage.text))
+        if not mine or not theirs:
+            continue
+        overlap = len(mine & theirs) / min(len(mine), len(theirs))
+        if overlap >= CORROBORATION_OVERLAP:
+            seen_sources.add(other.passage.source.id)
+            found.append(
+                Corroboration(other.passage.id, other.passage.text, source_ref(other.passage))
+            )
+    return tuple(found)
+
+
+def quote(
+    hit: Hit,
+    weights: Mapping[str, float],
+    stems_of: Callable[[str], list[str]],
+    idf: Callable[[str], float],
+    corroborated_by: tuple[Corroboration, ...] = (),
+) -> Quote:
+    """A hit as a verbatim quote with its source and highlights."""
+    passage = hit.passage
+    return Quote(
+        passage_id=passage.id,
+        quote=passage.text,
+        score=hit.score,
+        source=source_ref(passage),
+        highlights=highlights(passage.text, weights, stems_of, idf),
+        corroborated_by=corroborated_by,
+    )
+
+
+def follow_ups(
+    shown: Sequence[Passage], candidates: Sequence[Passage], asked: str, limit: int = 3
+) -> tuple[str, ...]:
+    """2 to 3 questions answered by related passages not shown yet."""
+    shown_ids = {p.id for p in shown}
+    seen_questions = {asked.strip().casefold()}
+    picked: list[str] = []
+    for passage in candidates:
+        if passage.id in shown_ids or not passage.questions:
+            continue
+        question = passage.questions[0]
+        if question.casefold() in seen_questions:
+            continue
+        shown_ids.add(passage.id)
+        seen_questions.add(question.casefold())
+        picked.append(_sentence_case(question))
+        if len(picked) == limit:
+            break
+    return tuple(picked)
+
+
+def _sentence_case(question: str) -> str:
+    return question[:1].upper() + question[1:]

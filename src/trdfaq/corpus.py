@@ -1,0 +1,254 @@
+"""The corpus: sources, curated passages, glossary and retrieval settings, loaded strictly."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import CorpusError
+
+if TYPE_CHECKING:
+    from .yamlfile import Record
+
+SOURCES_FILE = "sources.yaml"
+GLOSSARY_FILE = "glossary.yaml"
+SETTINGS_FILE = "retrieval.yaml"
+PASSAGES_DIR = "passages"
+SOURCES_DIR = "sources"
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One published article."""
+
+    id: str
+    title: str
+    publisher: str | None
+    kind: str
+    file: str
+    text: str
+    title_is_descriptive: bool = False
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A curated, verbatim span of a source, with the questions it answers."""
+
+    id: str
+    source: Source
+    section: str | None
+    text: str
+    questions: tuple[str, ...]
+    start: int  # character offsets of the span in source.text
+    end: int
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """Phrases that mean the same: the articles' `terms` and the words people use (`also`)."""
+
+    terms: tuple[str, ...]
+    also: tuple[str, ...]
+    one_way: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Retrieval settings of one corpus (see corpus/retrieval.yaml for how each was chosen)."""
+
+    text_weight: float = 1.0
+    section_weight: float = 0.3
+    questions_weight: float = 0.6
+    k1: float = 1.2
+    b: float = 0.75
+    expansion_weight: float = 0.4
+    context_weight: float = 0.5
+    min_coverage: float = 0.5
+    min_score: float = 0.0
+    relative_cutoff: float = 0.6
+    ambiguity_margin: float = 0.85
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Everything retrieval and answers need from a corpus folder."""
+
+    root: str
+    sources: dict[str, Source]
+    passages: tuple[Passage, ...]
+    glossary: tuple[GlossaryEntry, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+
+
+def normalise_space(text: str) -> tuple[str, list[int]]:
+    """Collapse whitespace runs to one space; also return each kept character's original index."""
+    chars: list[str] = []
+    index: list[int] = []
+    in_space = True  # drops leading whitespace
+    for i, char in enumerate(text):
+        if char.isspace():
+            if not in_space:
+                chars.append(" ")
+                index.append(i)
+            in_space = True
+        else:
+            chars.append(char)
+            index.append(i)
+            in_space = False
+    if chars and chars[-1] == " ":
+        chars.pop()
+        index.pop()
+    return "".join(chars), index
+
+
+def find_span(text: str, source_text: str) -> tuple[int, int] | None:
+    """Where `text` stands in `source_text`, whitespace runs matching any whitespace run."""
+    needle, _ = normalise_space(text)
+    haystack, index = normalise_space(source_text)
+    at = haystack.find(needle) if needle else -1
+    if at < 0:
+        return None
+    return index[at], index[at + len(needle) - 1] + 1
+
+
+def load_corpus(root: Path) -> Corpus:
+    """Load and validate a corpus folder; any problem raises CorpusError naming file and line."""
+    from .yamlfile import load_yaml, top_record  # noqa: PLC0415 - yaml only on a cache miss
+
+    root = Path(root)
+    if not root.is_dir():
+        raise CorpusError("corpus folder not found (give a folder laid out like corpus/)", root)
+    sources = _load_sources(root)
+    passages: list[Passage] = []
+    seen: dict[str, str] = {}
+    files = sorted((root / PASSAGES_DIR).glob("*.yaml"))
+    if not files:
+        raise CorpusError("no passage files (*.yaml) found", root / PASSAGES_DIR)
+    for path in files:
+        top = top_record(path, CorpusError, "passages file", loader=load_yaml)
+        top.only({"passages"})
+        for record in top.records("passages", "passage"):
+            passage = _passage(record, sources, path)
+            if passage.id in seen:
+                raise record.fail(f"duplicate passage id {passage.id!r} (also in {seen[passage.id]})")
+            seen[passage.id] = f"{path.name}:{record.line}"
+            passages.append(passage)
+    glossary = _load_glossary(root / GLOSSARY_FILE)
+    settings = _load_settings(root / SETTINGS_FILE)
+    return Corpus(str(root), sources, tuple(passages), glossary, settings)
+
+
+def _load_sources(root: Path) -> dict[str, Source]:
+    from .yamlfile import top_record  # noqa: PLC0415
+
+    path = root / SOURCES_FILE
+    top = top_record(path, CorpusError, "sources file")
+    top.only({"sources"})
+    sources: dict[str, Source] = {}
+    for record in top.records("sources", "source"):
+        record.only({"id", "title", "title_is_descriptive", "publisher", "kind", "file"})
+        source_id = record.req("id")
+        if not _ID.match(source_id):
+            raise record.fail(f"id {source_id!r} must be lowercase letters, digits and hyphens")
+        if source_id in sources:
+            raise record.fail(f"duplicate source id {source_id!r}")
+        name = record.req("file")
+        text_path = root / SOURCES_DIR / name
+        if Path(name).name != name:
+            raise record.fail(f"file {name!r} must be a plain file name under {SOURCES_DIR}/")
+        try:
+            text = text_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise record.fail(f"source text {SOURCES_DIR}/{name} not found") from None
+        except UnicodeDecodeError:
+            raise record.fail(f"source text {SOURCES_DIR}/{name} is not UTF-8") from None
+        sources[source_id] = Source(
+            id=source_id,
+            title=record.req("title").strip(),
+            publisher=(record.str("publisher", optional=True) or "").strip() or None,
+            kind=record.req("kind").strip(),
+            file=name,
+            text=text,
+            title_is_descriptive=record.bool("title_is_descriptive"),
+        )
+    if not sources:
+        raise CorpusError("no sources listed", path, top.line)
+    return sources
+
+
+def _passage(record: Record, sources: dict[str, Source], path: Path) -> Passage:
+    record.only({"id", "source", "section", "text", "questions"})
+    passage_id = record.req("id")
+    record.what = f"passage {passage_id!r}"
+    if not _ID.match(passage_id):
+        raise record.fail("id must be lowercase letters, digits and hyphens")
+    source_id = record.req("source")
+    source = sources.get(source_id)
+    if source is None:
+        raise record.fail(f"unknown source id {source_id!r} (not in {SOURCES_FILE})")
+    text = record.req("text").strip()
+    span = find_span(text, source.text)
+    if span is None:
+        raise record.fail(
+            f"text is not a verbatim span of {SOURCES_DIR}/{source.file}: quote the source's "
+            "exact words (only whitespace may differ)"
+        )
+    section = record.str("section", optional=True)
+    questions = record.strings("questions", optional=True)
+    return Passage(
+        id=passage_id,
+        source=source,
+        section=section.strip() if section else None,
+        text=text,
+        questions=tuple(q.strip() for q in questions),
+        start=span[0],
+        end=span[1],
+        file=path.name,
+        line=record.line or 0,
+    )
+
+
+def _load_glossary(path: Path) -> tuple[GlossaryEntry, ...]:
+    from .yamlfile import top_record  # noqa: PLC0415
+
+    if not path.exists():
+        return ()
+    top = top_record(path, CorpusError, "glossary")
+    top.only({"entries"})
+    entries = []
+    for record in top.records("entries", "glossary entry"):
+        record.only({"terms", "also", "one_way"})
+        terms = record.strings("terms")
+        if not terms:
+            raise record.fail("'terms' must list at least one phrase")
+        entries.append(
+            GlossaryEntry(
+                terms=terms,
+                also=record.strings("also", optional=True),
+                one_way=record.bool("one_way"),
+                line=record.line or 0,
+            )
+        )
+    return tuple(entries)
+
+
+def _load_settings(path: Path) -> Settings:
+    from .yamlfile import top_record  # noqa: PLC0415
+
+    if not path.exists():
+        return Settings()
+    top = top_record(path, CorpusError, "retrieval settings")
+    names = Settings.__dataclass_fields__
+    top.only(names)
+    values = {name: top.number(name) for name in names if name in top.data}
+    for name, value in values.items():
+        if value < 0:
+            raise top.fail(f"{name!r} must not be negative")
+    return Settings(**values)

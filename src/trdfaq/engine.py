@@ -1,0 +1,43 @@
+"""The search engine over one corpus: analyzer and index, built once and cached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .corpus import Corpus, Passage
+from .query import Analyzer, Query
+from .retrieval import Hit, Index
+
+
+def passage_fields(passage: Passage) -> tuple[str, str, str]:
+    """The texts of a passage's indexed fields: text, section, questions."""
+    return passage.text, passage.section or "", "\n".join(passage.questions)
+
+
+@dataclass
+class Engine:
+    """Finds the passages of a corpus that answer a question."""
+
+    corpus: Corpus
+    analyzer: Analyzer
+    index: Index
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> Engine:
+        """Analyse and index a loaded corpus (needs nltk and rank-bm25)."""
+        texts = [text for p in corpus.passages for text in passage_fields(p)]
+        analyzer, stems = Analyzer.build(texts, corpus.glossary)
+        fields = {
+            name: [stems[3 * i + f] for i in range(len(corpus.passages))]
+            for f, name in enumerate(("text", "section", "questions"))
+        }
+        index = Index.build(corpus.passages, fields, corpus.settings)
+        return cls(corpus, analyzer, index)
+
+    def analyse(self, question: str) -> Query:
+        """A question made ready for search."""
+        return self.analyzer.query(question, self.index, self.corpus.settings.expansion_weight)
+
+    def search(self, query: Query, k: int = 10) -> list[Hit]:
+        """The k best passages for a query."""
+        return self.index.search(query.concepts, k)

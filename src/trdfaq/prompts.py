@@ -1,0 +1,190 @@
+"""The assistant's own words (prompts/*.yaml), loaded strictly into frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import PromptError
+
+if TYPE_CHECKING:
+    from .yamlfile import Record
+
+ASSISTANT_FILE = "assistant.yaml"
+CRISIS_FILE = "crisis.yaml"
+SAFETY_FILE = "safety.yaml"
+LINK_KINDS = frozenset({"call", "text", "chat", "web"})
+_LABELS = frozenset(
+    {"source", "section", "publisher_unknown", "follow_ups", "topics", "corroborated"}
+)
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    """Greetings, thanks and the like, with the reply they get instead of a quote."""
+
+    id: str
+    phrases: tuple[str, ...]
+    reply: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """One way to reach a resource: a tel:, sms: or https: address."""
+
+    kind: str
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A crisis line or emergency number."""
+
+    id: str
+    name: str
+    contact: str
+    regions: tuple[str, ...]
+    links: tuple[Link, ...]
+    emergency: bool = False
+
+
+@dataclass(frozen=True)
+class CrisisPrompts:
+    """The crisis reply's wording and resources."""
+
+    message_self: str
+    message_other: str
+    imminent_lead: str
+    closing: str
+    region_names: dict[str, str]
+    region_aliases: dict[str, str]
+    resources: tuple[Resource, ...]
+
+
+@dataclass(frozen=True)
+class Prompts:
+    """Everything the assistant says in its own words."""
+
+    name: str
+    tagline: str
+    greeting: str
+    placeholder: str
+    examples: tuple[str, ...]
+    disclaimer: str
+    no_match: str
+    empty_question: str
+    small_talk: tuple[SmallTalk, ...]
+    medical_advice: str
+    general_info_lead: str
+    crisis_footer: str
+    labels: dict[str, str]
+    about: str
+    crisis: CrisisPrompts
+
+
+def load_prompts(root: Path) -> Prompts:
+    """Load prompts/assistant.yaml and prompts/crisis.yaml; problems raise PromptError."""
+    from .yamlfile import top_record  # noqa: PLC0415 - yaml only on a cache miss
+
+    path = Path(root) / ASSISTANT_FILE
+    top = top_record(path, PromptError, "assistant prompts")
+    keys = {
+        "name", "tagline", "greeting", "placeholder", "examples", "disclaimer", "no_match",
+        "empty_question", "small_talk", "medical_advice", "general_info_lead", "crisis_footer", "labels", "about",
+    }
+    top.only(keys)
+    small_talk = []
+    for record in top.records("small_talk", "small talk entry"):
+        record.only({"id", "phrases", "reply"})
+        small_talk.append(
+            SmallTalk(record.req("id"), record.strings("phrases"), _text(record, "reply"))
+        )
+    labels = top.data.get("labels")
+    if not isinstance(labels, dict) or set(labels) != _LABELS:
+        raise top.fail(f"'labels' must give exactly: {', '.join(sorted(_LABELS))}")
+    examples = top.strings("examples")
+    if not 3 <= len(examples) <= 5:
+        raise top.fail("'examples' must list 3 to 5 questions")
+    return Prompts(
+        name=top.req("name"),
+        tagline=_text(top, "tagline"),
+        greeting=_text(top, "greeting"),
+        placeholder=_text(top, "placeholder"),
+        examples=examples,
+        disclaimer=_text(top, "disclaimer"),
+        no_match=_text(top, "no_match"),
+        empty_question=_text(top, "empty_question"),
+        small_talk=tuple(small_talk),
+        medical_advice=_text(top, "medical_advice"),
+        general_info_lead=_text(top, "general_info_lead"),
+        crisis_footer=_text(top, "crisis_footer"),
+        labels={str(k): str(v) for k, v in labels.items()},
+        about=_text(top, "about"),
+        crisis=_load_crisis(Path(root) / CRISIS_FILE),
+    )
+
+
+def _text(record: Record, key: str) -> str:
+    return " ".join(record.req(key).split())
+
+
+def _load_crisis(path: Path) -> CrisisPrompts:
+    from .yamlfile import top_record  # noqa: PLC0415
+
+    top = top_record(path, PromptError, "crisis prompts")
+    top.only({"message_self", "message_other", "imminent_lead", "closing", "region_names",
+              "region_aliases", "resources"})
+    names = _mapping(top, "region_names")
+    aliases = _mapping(top, "region_aliases")
+    for alias, target in aliases.items():
+        if target not in names:
+            raise top.fail(f"region alias {alias!r} points to unknown region {target!r}")
+    resources = []
+    for record in top.records("resources", "resource"):
+        record.only({"id", "name", "contact", "regions", "links", "emergency"})
+        regions = tuple(r.upper() for r in record.strings("regions"))
+        for region in regions:
+            if region not in names:
+                raise record.fail(f"unknown region {region!r} (not in region_names)")
+        links = []
+        for link in record.records("links", "link"):
+            link.only({"kind", "label", "href"})
+            kind = link.req("kind")
+            if kind not in LINK_KINDS:
+                raise link.fail(f"kind must be one of {', '.join(sorted(LINK_KINDS))}")
+            href = link.req("href")
+            if not href.startswith(("tel:", "sms:", "https://")):
+                raise link.fail("href must start with tel:, sms: or https://")
+            links.append(Link(kind, link.req("label"), href))
+        resources.append(
+            Resource(
+                id=record.req("id"),
+                name=record.req("name"),
+                contact=record.req("contact"),
+                regions=regions,
+                links=tuple(links),
+                emergency=record.bool("emergency"),
+            )
+        )
+    if not resources:
+        raise top.fail("'resources' must list at least one resource")
+    return CrisisPrompts(
+        message_self=_text(top, "message_self"),
+        message_other=_text(top, "message_other"),
+        imminent_lead=_text(top, "imminent_lead"),
+        closing=_text(top, "closing"),
+        region_names=names,
+        region_aliases=aliases,
+        resources=tuple(resources),
+    )
+
+
+def _mapping(record: Record, key: str) -> dict[str, str]:
+    value = record.data.get(key)
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise record.fail(f"{key!r} must map codes to text")
+    return {k.upper(): v.strip() for k, v in value.items()}

@@ -1,0 +1,122 @@
+"""Plain-text rendering of an Answer for the terminal (`trdfaq ask`), with optional colour."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from .answer import Answer, Crisis, Quote, SourceRef
+from .prompts import Prompts
+
+
+@dataclass(frozen=True)
+class Style:
+    """ANSI styles, or none at all for plain output."""
+
+    color: bool = False
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.color and text else text
+
+    def bold(self, text: str) -> str:
+        """Strong emphasis."""
+        return self._wrap("1", text)
+
+    def dim(self, text: str) -> str:
+        """De-emphasised text."""
+        return self._wrap("2", text)
+
+    def alert(self, text: str) -> str:
+        """The crisis colour: bold on red."""
+        return self._wrap("1;37;41", text)
+
+
+def source_line(source: SourceRef, prompts: Prompts) -> str:
+    """'Title — Publisher, section “Section”'."""
+    publisher = source.publisher or prompts.labels["publisher_unknown"]
+    line = f"{source.title} — {publisher}"
+    if source.section and source.section != source.title:
+        line += f", {prompts.labels['section'].lower()} “{source.section}”"
+    return line
+
+
+def _fill(text: str, width: int, prefix: str = "") -> list[str]:
+    return textwrap.wrap(text, width=width, initial_indent=prefix, subsequent_indent=prefix) or [
+        prefix.rstrip()
+    ]
+
+
+def _wrap_spans(text: str, spans: tuple[tuple[int, int], ...], style: Style, width: int) -> list[str]:
+    """Wrap a quote as a block quotation, emboldening the highlighted character spans."""
+    lines: list[str] = []
+    offset = 0
+    for paragraph in text.split("\n"):
+        line: list[str] = []
+        length = 2
+        for word_start, word in _words(paragraph, offset):
+            if line and length + 1 + len(word) > width:
+                lines.append("> " + " ".join(line))
+                line, length = [], 2
+            bold = any(s <= word_start < e for s, e in spans)
+            line.append(style.bold(word) if bold else word)
+            length += len(word) + (1 if len(line) > 1 else 0)
+        lines.append(("> " + " ".join(line)).rstrip())
+        offset += len(paragraph) + 1
+    return lines
+
+
+def _words(paragraph: str, offset: int) -> list[tuple[int, str]]:
+    out, at = [], 0
+    for word in paragraph.split():
+        at = paragraph.index(word, at)
+        out.append((offset + at, word))
+        at += len(word)
+    return out
+
+
+def render_quote(quote: Quote, prompts: Prompts, style: Style, width: int) -> list[str]:
+    """A block quotation, then its source line (and any corroborating sources)."""
+    spans = quote.highlights if style.color else ()
+    lines = _wrap_spans(quote.quote, spans, style, width)
+    lines.append(style.dim(f"  — {source_line(quote.source, prompts)}"))
+    if quote.corroborated_by:
+        n = len(quote.corroborated_by) + 1
+        label = prompts.labels["corroborated"].format(n=n)
+        lines.append(style.dim(f"  ({label}; also:)"))
+        for other in quote.corroborated_by:
+            lines += ["  " + line for line in _wrap_spans(other.quote, (), style, width - 2)]
+            lines.append(style.dim(f"    — {source_line(other.source, prompts)}"))
+    return lines
+
+
+def render_crisis(crisis: Crisis, style: Style, width: int) -> list[str]:
+    """The crisis reply: message and every resource, nothing hidden."""
+    lines = [style.alert(line) for line in _fill(crisis.message, width)]
+    lines.append("")
+    for resource in crisis.resources:
+        lines.append(style.bold(f"• {resource.name} ({resource.region})"))
+        lines += _fill(resource.contact, width, "  ")
+    if crisis.closing:
+        lines += ["", *_fill(crisis.closing, width)]
+    return lines
+
+
+def render_answer(answer: Answer, prompts: Prompts, *, color: bool = False, width: int = 78) -> str:
+    """The whole answer as text: crisis first, then notices, quotes, follow-ups, disclaimer."""
+    style = Style(color)
+    lines: list[str] = []
+    if answer.crisis is not None:
+        lines += render_crisis(answer.crisis, style, width)
+    if answer.message:
+        lines += [*_fill(answer.message, width), ""]
+    for quote in answer.answers:
+        lines += [*render_quote(quote, prompts, style, width), ""]
+    if answer.follow_ups:
+        title = prompts.labels["topics" if answer.status == "no_match" else "follow_ups"]
+        lines.append(f"{title}:")
+        lines += [f"  • {q}" for q in answer.follow_ups]
+        lines.append("")
+    if answer.footer:
+        lines += [*_fill(answer.footer, width), ""]
+    lines += [style.dim(line) for line in _fill(answer.disclaimer, width)]
+    return "\n".join(lines)

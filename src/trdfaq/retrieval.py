@@ -1,0 +1,202 @@
+"""BM25 retrieval over passages: an index of precomputed term impacts, built with rank-bm25.
+
+rank_bm25 scores every document in Python for every query (~120 ms at 100k passages).
+Its per-term contribution to a document's score does not depend on the query, so the index
+computes it once per (term, passage, field) with rank_bm25's own statistics and stores it
+in inverted lists; a query then only touches the passages that contain one of its terms.
+The parity test checks the result against rank_bm25's full scoring of the same tokens.
+
+rank_bm25's BM25Okapi floors the IDF of a term found in half the documents or more to a
+small epsilon (its issues #29 and #39), so on a small corpus a word like "ketamine" can
+count for nothing. The index uses the always-positive Lucene IDF instead.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from array import array
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .corpus import Passage, Settings
+
+if TYPE_CHECKING:
+    from rank_bm25 import BM25Okapi
+
+# Above this many passages, scoring uses numpy arrays instead of Python dicts.
+NUMPY_THRESHOLD = 5000
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One idea in a query: the terms that express it, each with its query weight."""
+
+    terms: tuple[tuple[str, float], ...]
+    weight: float  # how much it counts towards coverage (its IDF, scaled)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage retrieved for a query."""
+
+    passage: Passage
+    score: float
+    coverage: float  # share of the query's concepts (IDF-weighted) the passage contains
+
+
+def lucene_idf(n_docs: int, doc_freq: int) -> float:
+    """IDF that stays positive however common a term is: log(1 + (N - df + 0.5)/(df + 0.5))."""
+    return math.log(1.0 + (n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
+
+
+def reference_bm25(documents: Sequence[Sequence[str]], k1: float, b: float) -> BM25Okapi:
+    """rank_bm25's BM25Okapi with the Lucene IDF: the scoring the index reproduces."""
+    from rank_bm25 import BM25Okapi  # noqa: PLC0415 - numpy is slow to import; build time only
+
+    class LuceneBM25(BM25Okapi):  # type: ignore[misc]
+        def _calc_idf(self, nd: dict[str, int]) -> None:
+            for word, freq in nd.items():
+                self.idf[word] = lucene_idf(self.corpus_size, freq)
+            self.average_idf = sum(self.idf.values()) / max(len(self.idf), 1)
+
+    return LuceneBM25([list(doc) for doc in documents], k1=k1, b=b)
+
+
+def field_impacts(
+    documents: Sequence[Sequence[str]], k1: float, b: float
+) -> dict[str, dict[int, float]]:
+    """Each term's BM25 contribution to each document that contains it, per rank_bm25."""
+    impacts: dict[str, dict[int, float]] = {}
+    if not documents or not any(documents):
+        return impacts
+    bm25 = reference_bm25(documents, k1, b)
+    for doc_id, freqs in enumerate(bm25.doc_freqs):
+        norm = k1 * (1 - b + b * bm25.doc_len[doc_id] / bm25.avgdl)
+        for term, tf in freqs.items():
+            weight = bm25.idf[term] * tf * (k1 + 1) / (tf + norm)
+            impacts.setdefault(term, {})[doc_id] = weight
+    return impacts
+
+
+class Index:
+    """Inverted lists of precomputed BM25 impacts over the passages' weighted fields."""
+
+    def __init__(
+        self,
+        passages: Sequence[Passage],
+        postings: dict[str, tuple[array[int], array[float]]],
+        idf: dict[str, float],
+    ) -> None:
+        self.passages = tuple(passages)
+        self.postings = postings
+        self.idf = idf
+        self.max_idf = lucene_idf(len(self.passages), 0) if self.passages else 1.0
+
+    @classmethod
+    def build(
+        cls,
+        passages: Sequence[Passage],
+        fields: dict[str, Sequence[Sequence[str]]],
+        settings: Settings,
+    ) -> Index:
+        """Index passages from their analysed fields ({"text": [[stem, ...], ...], ...})."""
+        weights = {
+            "text": settings.text_weight,
+            "section": settings.section_weight,
+            "questions": settings.questions_weight,
+        }
+        combined: dict[str, dict[int, float]] = {}
+        for name, documents in fields.items():
+            weight = weights[name]
+            if weight <= 0:
+                continue
+            for term, docs in field_impacts(documents, settings.k1, settings.b).items():
+                target = combined.setdefault(term, {})
+                for doc_id, impact in docs.items():
+                    target[doc_id] = target.get(doc_id, 0.0) + weight * impact
+        postings = {
+            term: (array("I", sorted(docs)), array("d", (docs[d] for d in sorted(docs))))
+            for term, docs in combined.items()
+        }
+        doc_freq: Counter[str] = Counter()
+        for doc_id in range(len(passages)):
+            doc_freq.update({t for documents in fields.values() for t in documents[doc_id]})
+        idf = {term: lucene_idf(len(passages), df) for term, df in doc_freq.items()}
+        return cls(passages, postings, idf)
+
+    def __contains__(self, term: str) -> bool:
+        return term in self.postings
+
+    def term_idf(self, term: str) -> float:
+        """A term's IDF over whole passages; terms the index lacks count as the rarest."""
+        return self.idf.get(term, self.max_idf)
+
+    def search(self, concepts: Sequence[Concept], k: int) -> list[Hit]:
+        """The k best passages for a query, best first (ties broken by corpus order)."""
+        if not self.passages or not concepts or k <= 0:
+            return []
+        total = sum(c.weight for c in concepts)
+        if total <= 0:
+            return []
+        if len(self.passages) >= NUMPY_THRESHOLD:
+            ranked = self._search_numpy(concepts, k)
+        else:
+            ranked = self._search_python(concepts, k)
+        return [
+            Hit(self.passages[d], score, min(1.0, matched / total))
+            for d, score, matched in ranked
+            if score > 0
+        ]
+
+    def _search_python(self, concepts: Sequence[Concept], k: int) -> list[tuple[int, float, float]]:
+        scores: dict[int, float] = {}
+        matched: dict[int, float] = {}
+        for concept in concepts:
+            seen: set[int] = set()
+            for term, query_weight in concept.terms:
+                found = self.postings.get(term)
+                if found is None:
+                    continue
+                ids, impacts = found
+                for doc_id, impact in zip(ids, impacts, strict=True):
+                    scores[doc_id] = scores.get(doc_id, 0.0) + query_weight * impact
+                seen.update(ids)
+            for doc_id in seen:
+                matched[doc_id] = matched.get(doc_id, 0.0) + concept.weight
+        best = heapq.nsmallest(k, scores.items(), key=lambda item: (-item[1], item[0]))
+        return [(d, s, matched[d]) for d, s in best]
+
+    def _search_numpy(self, concepts: Sequence[Concept], k: int) -> list[tuple[int, float, float]]:
+        import numpy as np  # noqa: PLC0415 - only large corpora pay for numpy
+
+        n = len(self.passages)
+        scores = np.zeros(n, dtype=np.float64)
+        matched = np.zeros(n, dtype=np.float64)
+        for concept in concepts:
+            seen = np.zeros(n, dtype=bool)
+            for term, query_weight in concept.terms:
+                found = self.postings.get(term)
+                if found is None:
+                    continue
+                ids = np.frombuffer(found[0], dtype=np.uint32)
+                scores[ids] += query_weight * np.frombuffer(found[1], dtype=np.float64)
+                seen[ids] = True
+            matched[seen] += concept.weight
+        candidates = np.flatnonzero(scores > 0)
+        if len(candidates) > k:
+            kth = np.partition(scores[candidates], len(candidates) - k)[len(candidates) - k]
+            candidates = candidates[scores[candidates] >= kth]  # keeps ties at the boundary
+        order = sorted(candidates.tolist(), key=lambda d: (-scores[d], d))[:k]
+        return [(d, float(scores[d]), float(matched[d])) for d in order]
+
+    def state(self) -> dict[str, Any]:
+        """Plain data for the on-disk cache."""
+        return {"passages": self.passages, "postings": self.postings, "idf": self.idf}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Index:
+        """Rebuild an index from `state()`."""
+        return cls(state["passages"], state["postings"], state["idf"])

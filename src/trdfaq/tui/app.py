@@ -1,0 +1,218 @@
+"""The chat app: one conversation with the assistant, quotes with their sources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList
+
+from ..answer import Answer
+from ..assistant import Assistant, validate_question
+from ..compose import crisis_reply
+from ..errors import TrdfaqError
+from .screens import CrisisScreen, HelpScreen, SourceScreen
+from .widgets import (
+    OPEN_SOURCE,
+    DisclaimerBar,
+    Greeting,
+    OpenSource,
+    QuestionInput,
+    QuoteBlock,
+    Suggestions,
+    Turn,
+)
+
+# Keys handled by widgets rather than the app, for the help screen.
+WIDGET_KEYS = [
+    ("Enter", "Ask the question, or the selected example or follow-up"),
+    ("↑ ↓", "Earlier questions (in the question box); move in a list"),
+    ("Tab", "Move to the latest answer, its quotes and follow-ups"),
+    ("o", f"{OPEN_SOURCE}: read the article of the focused quote"),
+    ("Esc", "Back to the question box; close a screen"),
+]
+
+
+def key_name(key: str) -> str:
+    """A key as people write it: 'ctrl+l' -> 'Ctrl+L', 'f1' -> 'F1'."""
+    return "+".join(part.capitalize() for part in key.split("+"))
+
+
+class ChatApp(App[None]):
+    """A full-screen chat that answers by quoting published articles."""
+
+    CSS_PATH = "chat.tcss"
+    AUTO_FOCUS = "#question"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("f2", "crisis", "Crisis lines"),
+        Binding("ctrl+l", "clear", "Clear"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("escape", "focus_question", "Question box", show=False),
+        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
+    ]
+
+    def __init__(self, assistant: Assistant, region: str | None = None) -> None:
+        super().__init__()
+        self.assistant = assistant
+        self.prompts = assistant.prompts
+        self.region = region
+        self.conversation = assistant.conversation(region=region)
+        self.busy = False
+        self.title = self.prompts.name
+        self.sub_title = self.prompts.tagline
+
+    def compose(self) -> ComposeResult:
+        """Header, conversation, disclaimer bar, question box, key bindings."""
+        yield Header()
+        with VerticalScroll(id="transcript", can_focus=False):
+            yield Greeting(self.prompts)
+        yield DisclaimerBar(self.prompts.disclaimer)
+        yield QuestionInput(self.prompts.placeholder)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Keep screenshots steady: no blinking cursor when running headless."""
+        if self.is_headless:
+            self.query_one(QuestionInput).cursor_blink = False
+
+    def report(self, error: TrdfaqError) -> None:
+        """Show a problem from the core as a notification: the one place errors are shown."""
+        self.notify(str(error), title=self.prompts.name, severity="error")
+
+    def ask(self, question: str) -> None:
+        """Ask a question in the conversation; the answer is found off the UI thread."""
+        if self.busy:
+            self.bell()
+            return
+        try:
+            question = validate_question(question)
+        except TrdfaqError as error:
+            self.report(error)
+            return
+        box = self.query_one(QuestionInput)
+        box.history.add(question)
+        box.clear()
+        turn = Turn(question)
+        transcript = self.query_one("#transcript", VerticalScroll)
+        transcript.mount(turn)
+        transcript.scroll_end(animate=False)
+        self.busy = True
+        self.search(turn, question)
+
+    @work(thread=True, group="ask")
+    def search(self, turn: Turn, question: str) -> None:
+        """Retrieve the answer (synchronous CPU work) in a thread."""
+        try:
+            answer = self.conversation.ask(question)
+        except TrdfaqError as error:
+            self.call_from_thread(self.failed, turn, error)
+        else:
+            self.call_from_thread(self.answered, turn, answer)
+
+    async def answered(self, turn: Turn, answer: Answer) -> None:
+        """Show an answer under its question, the start of the turn in view."""
+        if not turn.is_attached:  # cleared while searching
+            return
+        self.busy = False
+        await turn.show(answer, self.prompts)
+        transcript = self.query_one("#transcript", VerticalScroll)
+        self.call_after_refresh(transcript.scroll_to_widget, turn, top=True, animate=False)
+
+    async def failed(self, turn: Turn, error: TrdfaqError) -> None:
+        """Take back a question the core could not answer, and say why."""
+        if turn.is_attached:
+            self.busy = False
+            await turn.remove()
+        self.report(error)
+
+    @on(Input.Submitted, "#question")
+    def ask_typed(self, event: Input.Submitted) -> None:
+        """Enter in the question box asks the question."""
+        self.ask(event.value)
+
+    @on(OptionList.OptionSelected, ".suggestions")
+    def ask_suggestion(self, event: OptionList.OptionSelected) -> None:
+        """Picking an example or follow-up asks it."""
+        if isinstance(event.option_list, Suggestions):
+            self.ask(event.option_list.questions[event.option_index])
+            self.action_focus_question()
+
+    def on_open_source(self, event: OpenSource) -> None:
+        """Show the article a quote comes from."""
+        self.action_open_source(event.passage_id)
+
+    def action_open_source(self, passage_id: str | None = None) -> None:
+        """Open the source of a passage (default: the focused quote's)."""
+        if passage_id is None:
+            focused = self.focused
+            quote = focused if isinstance(focused, QuoteBlock) else None
+            if quote is None:
+                return
+            passage_id = quote.passage_id
+        self.push_screen(SourceScreen(self.assistant.passage(passage_id), self.prompts))
+
+    def action_help(self) -> None:
+        """Show the key bindings and what trdfaq is."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.key_help(), self.prompts.about))
+
+    def action_crisis(self) -> None:
+        """Bring the crisis resources back, whatever is on screen."""
+        if not isinstance(self.screen, CrisisScreen):
+            crisis = crisis_reply(self.prompts.crisis, self.region, imminent=False, about_other=False)
+            self.push_screen(CrisisScreen(crisis, self.prompts))
+
+    async def action_clear(self) -> None:
+        """Clear the conversation (the greeting stays) and start a new one."""
+        await self.query(Turn).remove()
+        self.conversation = self.assistant.conversation(region=self.region)
+        self.busy = False
+        self.query_one("#transcript", VerticalScroll).scroll_home(animate=False)
+        self.action_focus_question()
+
+    def action_focus_question(self) -> None:
+        """Put the cursor back in the question box."""
+        self.query_one(QuestionInput).focus()
+
+    def action_focus_answer(self) -> None:
+        """Focus the first item of the latest answer (or of the greeting)."""
+        turns = self.query(Turn)
+        area = turns.last() if turns else self.query_one(Greeting)
+        items = [w for w in area.query("*") if w.focusable]
+        if items:
+            items[0].focus()
+        else:
+            self.screen.focus_next()
+
+    def action_scroll_transcript(self, pages: int) -> None:
+        """Scroll the conversation by a page, wherever the focus is."""
+        transcript = self.query_one("#transcript", VerticalScroll)
+        if pages < 0:
+            transcript.scroll_page_up()
+        else:
+            transcript.scroll_page_down()
+
+    def key_help(self) -> list[tuple[str, str]]:
+        """Every key binding with what it does, for the help screen."""
+        keys = list(WIDGET_KEYS)
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.show:
+                keys.append((key_name(binding.key), binding.description))
+        keys.append((key_name(self.COMMAND_PALETTE_BINDING), "Commands"))
+        return keys
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The chat's commands in the command palette (Ctrl+P)."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Key bindings and about trdfaq", self.action_help)
+        yield SystemCommand("Crisis lines", "Show crisis resources now", self.action_crisis)
+        yield SystemCommand("Clear conversation", "Start a new conversation", self.action_clear)
+        if isinstance(self.focused, QuoteBlock):
+            yield SystemCommand(OPEN_SOURCE, "Read the article of the focused quote",
+                                self.action_open_source)

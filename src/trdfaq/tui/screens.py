@@ -1,0 +1,136 @@
+"""The chat's other screens: a source article, help, and the crisis resources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from ..answer import Crisis
+from ..corpus import Passage
+from ..prompts import Prompts
+from .widgets import CrisisPanel
+
+CLOSE_HINT = "Esc to close"
+HELP_TITLE = "Help"
+KEYS_TITLE = "Keys"
+ABOUT_TITLE = "About"
+PASSAGE_STYLE = "bold $text-accent on $accent-muted"
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Character spans of the non-blank lines of `text`."""
+    spans = []
+    at = 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((at, at + len(line)))
+        at += len(line) + 1
+    return spans
+
+
+class SourceScreen(Screen[None]):
+    """A whole source article, scrolled to the quoted passage, which is highlighted."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back to the chat")]
+
+    def __init__(self, passage: Passage, prompts: Prompts) -> None:
+        super().__init__(classes="source-screen")
+        self.passage = passage
+        self.prompts = prompts
+
+    def compose(self) -> ComposeResult:
+        """Title and publisher, then the article paragraph by paragraph."""
+        source = self.passage.source
+        publisher = source.publisher or self.prompts.labels["publisher_unknown"]
+        title = Content.assemble((source.title, "bold"), "\n", (publisher, "$text-muted"))
+        yield Static(title, id="source-title")
+        with VerticalScroll(id="article"):
+            for start, end in paragraphs(source.text):
+                yield self._paragraph(start, end)
+        yield Footer()
+
+    def _paragraph(self, start: int, end: int) -> Static:
+        content = Content(self.passage.source.text[start:end])
+        first, last = max(start, self.passage.start), min(end, self.passage.end)
+        if first >= last:
+            return Static(content, classes="paragraph")
+        content = content.stylize(PASSAGE_STYLE, first - start, last - start)
+        return Static(content, classes="paragraph passage")
+
+    def on_mount(self) -> None:
+        """Scroll to the quoted passage once the article is laid out."""
+        self.call_after_refresh(self.scroll_to_passage)
+
+    def scroll_to_passage(self) -> None:
+        """Bring the first paragraph of the passage to the top of the view."""
+        marked = self.query(".passage")
+        if marked:
+            self.query_one("#article").scroll_to_widget(marked.first(), top=True, animate=False)
+
+    @property
+    def highlighted(self) -> str:
+        """The highlighted text (the quoted passage, possibly over several paragraphs)."""
+        parts = [str(w.content).strip() for w in self.query(".passage").results(Static)]
+        return "\n".join(parts)
+
+
+class Dialog(ModalScreen[None]):
+    """A modal box that Escape closes; its body scrolls when it does not fit."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Close")]
+    heading = ""
+
+    def compose(self) -> ComposeResult:
+        """The dialog's body in a scrolling box, with a hint on how to close it."""
+        box = VerticalScroll(*self.body(), classes="dialog")
+        box.border_title = self.heading
+        box.border_subtitle = CLOSE_HINT
+        yield box
+
+    def body(self) -> Iterable[Widget]:
+        """The widgets inside the dialog."""
+        return ()
+
+
+class HelpScreen(Dialog):
+    """The key bindings and what trdfaq is (prompts.about)."""
+
+    BINDINGS = [Binding("f1", "dismiss", "Close")]
+    heading = HELP_TITLE
+
+    def __init__(self, keys: list[tuple[str, str]], about: str) -> None:
+        super().__init__(classes="help-screen")
+        self.keys = keys
+        self.about = about
+
+    def body(self) -> Iterable[Static]:
+        """The keys as a table, then the about text."""
+        width = max(len(key) for key, _ in self.keys)
+        rows = [Content.assemble((f"{key:>{width}}", "bold $text-accent"), f"  {what}")
+                for key, what in self.keys]
+        yield Static(Content(KEYS_TITLE), classes="dialog-title")
+        yield Static(Content("\n").join(rows), id="help-keys")
+        yield Static(Content(ABOUT_TITLE), classes="dialog-title")
+        yield Static(Content(self.about), id="help-about")
+
+
+class CrisisScreen(Dialog):
+    """The crisis resources, brought back at any time (F2)."""
+
+    BINDINGS = [Binding("f2", "dismiss", "Close")]
+
+    def __init__(self, crisis: Crisis, prompts: Prompts) -> None:
+        super().__init__(classes="crisis-screen")
+        self.crisis = crisis
+        self.prompts = prompts
+
+    def body(self) -> Iterable[CrisisPanel]:
+        """The crisis panel, every resource shown."""
+        yield CrisisPanel(self.crisis, self.prompts.crisis.region_names)

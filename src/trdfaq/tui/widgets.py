@@ -1,0 +1,260 @@
+"""The chat's widgets: the question box, quotes, answers and the crisis panel."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.style import Style
+from textual.widgets import Collapsible, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..answer import Answer, Corroboration, Crisis, CrisisResource, Quote
+from ..prompts import Prompts
+from ..render import source_line
+
+# Words of the interface itself (everything the assistant says comes from prompts/).
+OPEN_SOURCE = "Open source"
+SEARCHING = "searching…"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+class History:
+    """Questions asked this session, kept in memory only, for Up/Down recall."""
+
+    def __init__(self) -> None:
+        self._items: list[str] = []
+        self._at = 0
+        self._draft = ""
+
+    def add(self, question: str) -> None:
+        """Remember a question (not twice in a row) and go back to the end."""
+        if not self._items or self._items[-1] != question:
+            self._items.append(question)
+        self._at = len(self._items)
+        self._draft = ""
+
+    def back(self, current: str) -> str | None:
+        """The question before the one shown, or None at the oldest."""
+        if self._at == 0:
+            return None
+        if self._at == len(self._items):
+            self._draft = current
+        self._at -= 1
+        return self._items[self._at]
+
+    def forward(self) -> str | None:
+        """The question after the one shown (the draft after the newest), or None."""
+        if self._at >= len(self._items):
+            return None
+        self._at += 1
+        return self._draft if self._at == len(self._items) else self._items[self._at]
+
+
+class QuestionInput(Input):
+    """The question box: Enter asks, Up/Down recall earlier questions."""
+
+    BINDINGS = [
+        Binding("up", "recall(-1)", "Earlier question", show=False),
+        Binding("down", "recall(1)", "Later question", show=False),
+        Binding("tab", "app.focus_answer", "Latest answer", show=False),
+    ]
+
+    def __init__(self, placeholder: str) -> None:
+        super().__init__(placeholder=placeholder, id="question")
+        self.history = History()
+
+    def action_recall(self, step: int) -> None:
+        """Show an earlier (step < 0) or later question from the history."""
+        text = self.history.back(self.value) if step < 0 else self.history.forward()
+        if text is not None:
+            self.value = text
+            self.cursor_position = len(text)
+
+
+class Suggestions(OptionList):
+    """Questions to ask with a click or Enter: examples, follow-ups or topics."""
+
+    def __init__(self, questions: Iterable[str]) -> None:
+        self.questions = tuple(questions)
+        options = [Option(Content.assemble(("› ", "$text-muted"), q)) for q in self.questions]
+        super().__init__(*options, classes="suggestions", compact=True)
+
+
+class OpenSource(Message):
+    """The person asked to read the article a quote comes from."""
+
+    def __init__(self, passage_id: str) -> None:
+        super().__init__()
+        self.passage_id = passage_id
+
+
+class SourceLine(Static):
+    """'— Title — Publisher, section …', with a link that opens the article."""
+
+    def __init__(self, passage_id: str, line: str) -> None:
+        link = Content.from_markup(f"[@click=open]{OPEN_SOURCE} ↗[/]")
+        super().__init__(Content.assemble(f"— {line}  ", link), classes="source")
+        self.passage_id = passage_id
+
+    def action_open(self) -> None:
+        """Open the source article."""
+        self.post_message(OpenSource(self.passage_id))
+
+
+def emphasise(text: str, spans: Iterable[tuple[int, int]]) -> Content:
+    """The text whole and verbatim, with the given character spans emphasised."""
+    content = Content(text)
+    for start, end in spans:
+        content = content.stylize("bold underline", start, end)
+    return content
+
+
+class QuoteBlock(Vertical, can_focus=True):
+    """A verbatim quote as a block quotation, with its source (and any corroboration)."""
+
+    BINDINGS = [Binding("o", "open_source", OPEN_SOURCE)]
+
+    def __init__(self, quote: Quote | Corroboration, prompts: Prompts) -> None:
+        super().__init__(classes="quote")
+        self.quote = quote
+        self.prompts = prompts
+
+    @property
+    def passage_id(self) -> str:
+        """The id of the quoted passage."""
+        return self.quote.passage_id
+
+    def compose(self) -> ComposeResult:
+        """The quote, its source line, then the corroborating quotes, folded."""
+        quote = self.quote
+        spans = quote.highlights if isinstance(quote, Quote) else ()
+        yield Static(emphasise(quote.quote, spans), classes="quote-text")
+        yield SourceLine(quote.passage_id, source_line(quote.source, self.prompts))
+        if isinstance(quote, Quote) and quote.corroborated_by:
+            n = len(quote.corroborated_by) + 1
+            title = self.prompts.labels["corroborated"].format(n=n)
+            with Collapsible(title=title, classes="corroborations"):
+                for other in quote.corroborated_by:
+                    yield QuoteBlock(other, self.prompts)
+
+    def action_open_source(self) -> None:
+        """Open the article this quote comes from."""
+        self.post_message(OpenSource(self.passage_id))
+
+
+def resource_content(resource: CrisisResource, region_names: Mapping[str, str]) -> Content:
+    """One crisis resource: name and region, how to reach it, and its links."""
+    regions = ", ".join(region_names.get(code, code) for code in resource.region.split("/"))
+    links = Content(" · ").join(
+        Content.styled(link.label, Style(bold=True, link=link.href)) for link in resource.links
+    )
+    return Content.assemble(
+        (resource.name, "bold"), (f"  ({regions})", "$text-muted"), "\n", resource.contact,
+        "\n", links,
+    )
+
+
+class CrisisPanel(Vertical):
+    """The crisis reply: the message first, then every resource, then the closing words."""
+
+    def __init__(self, crisis: Crisis, region_names: Mapping[str, str]) -> None:
+        super().__init__(classes="crisis")
+        self.crisis = crisis
+        self.region_names = region_names
+
+    def compose(self) -> ComposeResult:
+        """Message, resources, closing: nothing hidden behind a click."""
+        yield Static(Content(self.crisis.message), classes="crisis-message")
+        for resource in self.crisis.resources:
+            classes = "resource emergency" if resource.emergency else "resource"
+            yield Static(resource_content(resource, self.region_names), classes=classes)
+        if self.crisis.closing:
+            yield Static(Content(self.crisis.closing), classes="crisis-closing")
+
+
+class AnswerView(Vertical):
+    """One answer: crisis panel or notice first, quotes, follow-ups, footer, disclaimer."""
+
+    def __init__(self, answer: Answer, prompts: Prompts) -> None:
+        super().__init__(classes=f"answer {answer.status.replace('_', '-')}")
+        self.answer = answer
+        self.prompts = prompts
+
+    def compose(self) -> ComposeResult:
+        """The parts of the answer, in the order a person should read them."""
+        answer, prompts = self.answer, self.prompts
+        if answer.crisis is not None:
+            yield CrisisPanel(answer.crisis, prompts.crisis.region_names)
+        if answer.message:
+            yield Static(Content(answer.message), classes="message")
+        for quote in answer.answers:
+            yield QuoteBlock(quote, prompts)
+        if answer.follow_ups:
+            label = prompts.labels["topics" if answer.status == "no_match" else "follow_ups"]
+            yield Static(Content(label), classes="suggestions-title")
+            yield Suggestions(answer.follow_ups)
+        if answer.footer:
+            yield Static(Content(answer.footer), classes="footer-line")
+        yield Static(Content(answer.disclaimer), classes="disclaimer")
+
+
+class Turn(Vertical):
+    """A question and, once found, its answer."""
+
+    def __init__(self, question: str) -> None:
+        super().__init__(classes="turn")
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        """The question, and a quiet 'searching…' until the answer comes."""
+        yield Static(Content(self.question), classes="question")
+        yield Static(Content(SEARCHING), classes="searching")
+
+    async def show(self, answer: Answer, prompts: Prompts) -> None:
+        """Replace the 'searching…' line with the answer."""
+        await self.query(".searching").remove()
+        await self.mount(AnswerView(answer, prompts))
+
+
+class Greeting(Vertical):
+    """The greeting and the example questions."""
+
+    def __init__(self, prompts: Prompts) -> None:
+        super().__init__(id="greeting")
+        self.prompts = prompts
+
+    def compose(self) -> ComposeResult:
+        """Greeting, then the examples as selectable items."""
+        yield Static(Content(self.prompts.greeting), classes="greeting-text")
+        yield Suggestions(self.prompts.examples)
+
+
+class DisclaimerBar(Static):
+    """The disclaimer on one line: as many of its whole sentences as fit."""
+
+    def __init__(self, disclaimer: str) -> None:
+        super().__init__(Content(disclaimer), id="disclaimer-bar")
+        self.disclaimer = disclaimer
+        self.tooltip = disclaimer
+
+    def on_resize(self) -> None:
+        """Fit the disclaimer to the new width."""
+        self.update(Content(fit_sentences(self.disclaimer, self.content_size.width)))
+
+
+def fit_sentences(text: str, width: int) -> str:
+    """The longest run of whole leading sentences of `text` within `width` (at least one)."""
+    sentences = _SENTENCE.split(text)
+    shown = sentences[0]
+    for sentence in sentences[1:]:
+        longer = f"{shown} {sentence}"
+        if len(longer) > width:
+            break
+        shown = longer
+    return shown

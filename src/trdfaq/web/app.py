@@ -1,0 +1,283 @@
+"""The ASGI app: the JSON API, the widget script and the demo page."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from string import Template
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .. import MAX_QUESTION_CHARS, Assistant, TrdfaqError, validate_question
+from .conversations import ConversationStore
+from .middleware import CORS, AccessLog, SecurityHeaders, error_response, json_response
+from .openapi import openapi_schema
+from .ratelimit import RateLimiter
+from .settings import Settings
+
+LOG = logging.getLogger("trdfaq.web")
+_FIELDS = frozenset({"question", "conversation_id", "region"})
+_PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+
+
+class BadRequest(Exception):
+    """A request the API refuses: status code and message for the JSON error."""
+
+    def __init__(self, status_code: int, message: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+
+
+def _static(name: str) -> bytes:
+    return (resources.files(__package__) / "static" / name).read_bytes()
+
+
+class Service:
+    """The routes' shared state: the assistant, conversations, rate limiter and static files."""
+
+    def __init__(self, assistant: Assistant | None, settings: Settings) -> None:
+        self.settings = settings
+        self._assistant = assistant
+        self.conversations = ConversationStore(settings.conversations, settings.conversation_ttl)
+        self.limiter = RateLimiter(settings.rate_limit, settings.rate_limit_clients)
+        self.widget_js = _static("widget.js")
+        self.widget_etag = '"' + hashlib.sha256(self.widget_js).hexdigest()[:32] + '"'
+        self.demo_css = _static("demo.css")
+        self.demo_template = Template(_static("demo.html").decode())
+        self.openapi = json_response(openapi_schema(settings.max_body)).body
+        self._info: bytes | None = None
+
+    @property
+    def assistant(self) -> Assistant:
+        """The assistant, loaded on first use when create_app was not given one."""
+        if self._assistant is None:
+            self._assistant = Assistant.load(self.settings.corpus_dir)
+        return self._assistant
+
+    @asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        """Load the assistant at startup, so a broken corpus stops the server at once."""
+        _ = self.assistant
+        yield
+
+    async def ask(self, request: Request) -> Response:
+        """POST /api/ask: answer a question within its conversation."""
+        try:
+            self._check_origin(request)
+            wait = self.limiter.take(request.client.host if request.client else "-")
+            if wait:
+                headers = {"Retry-After": self.limiter.retry_after(wait)}
+                return error_response(429, "too many questions: wait a moment", headers)
+            question, conversation_id, region = _parse(await self._body(request))
+            assistant = self.assistant
+            question = validate_question(question)
+            region = assistant.region(region)
+        except BadRequest as exc:
+            return error_response(exc.status_code, exc.message)
+        except TrdfaqError as exc:
+            return error_response(422, str(exc))
+        except ClientDisconnect:
+            return Response(status_code=400)
+        conversation = self.conversations.get(conversation_id)
+        if conversation is None:
+            conversation = assistant.conversation(region=region)
+            conversation_id = self.conversations.add(conversation)
+        else:
+            conversation.region = region
+        if self.settings.log_questions:
+            LOG.info("question: %r", question)
+        data = conversation.ask(question).to_dict()
+        data["conversation_id"] = conversation_id
+        return json_response(data)
+
+    async def health(self, request: Request) -> Response:
+        """GET /api/health: liveness, with counts."""
+        engine = self.assistant.engine
+        return json_response(
+            {
+                "status": "ok",
+                "conversations": len(self.conversations),
+                "passages": len(engine.corpus.passages),
+                "sources": len(engine.corpus.sources),
+            }
+        )
+
+    async def info(self, request: Request) -> Response:
+        """GET /api/info: what the widget shows before the first question."""
+        if self._info is None:
+            self._info = json_response(_info(self.assistant)).body
+        return Response(self._info, media_type="application/json")
+
+    async def openapi_json(self, request: Request) -> Response:
+        """GET /openapi.json."""
+        return Response(self.openapi, media_type="application/json")
+
+    async def widget(self, request: Request) -> Response:
+        """GET /widget.js: loadable from any site."""
+        headers = {
+            "Cache-Control": "public, max-age=3600",
+            "ETag": self.widget_etag,
+            "Cross-Origin-Resource-Policy": "cross-origin",
+            "Access-Control-Allow-Origin": "*",
+        }
+        if self.widget_etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        return Response(self.widget_js, headers=headers, media_type="text/javascript")
+
+    async def demo(self, request: Request) -> Response:
+        """GET /: the widget, and the snippet that embeds it."""
+        widget_url = str(request.url_for("widget"))
+        base = str(request.base_url).rstrip("/")
+        page = self.demo_template.substitute(
+            name=html.escape(self.assistant.prompts.name),
+            widget_path=html.escape(request.url_for("widget").path),
+            widget_url=html.escape(widget_url),
+            api=html.escape(base),
+        )
+        headers = {"Content-Security-Policy": _PAGE_CSP, "Cache-Control": "no-cache"}
+        return Response(page, headers=headers, media_type="text/html")
+
+    async def demo_stylesheet(self, request: Request) -> Response:
+        """GET /demo.css."""
+        headers = {"Cache-Control": "public, max-age=3600"}
+        return Response(self.demo_css, headers=headers, media_type="text/css")
+
+    def _check_origin(self, request: Request) -> None:
+        """Refuse calls from pages on origins not allowed (browsers send Origin with POST)."""
+        origin = request.headers.get("origin")
+        allowed = self.settings.allow_origins
+        if origin is None or origin in allowed or "*" in allowed:
+            return
+        if request.headers.get("sec-fetch-site") == "same-origin":
+            return
+        if urlsplit(origin).netloc == request.headers.get("host"):
+            return  # same origin, from a browser that does not send Sec-Fetch-Site
+        raise BadRequest(403, f"pages on {origin} may not use this API")
+
+    async def _body(self, request: Request) -> bytes:
+        limit = self.settings.max_body
+        too_large = BadRequest(413, f"the request body is over {limit:,} bytes")
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            raise too_large
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _parse(body: bytes) -> tuple[Any, str | None, str | None]:
+    """The question, conversation id and region from a JSON body; BadRequest (422) otherwise."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        raise BadRequest(422, 'the body must be JSON, e.g. {"question": "What is TRD?"}') from None
+    if not isinstance(data, dict):
+        raise BadRequest(422, 'the body must be a JSON object, e.g. {"question": "What is TRD?"}')
+    unknown = sorted(set(data) - _FIELDS)
+    if unknown:
+        raise BadRequest(422, f"unknown field(s): {', '.join(map(repr, unknown))}")
+    if "question" not in data:
+        raise BadRequest(422, '"question" is required')
+    for name in _FIELDS:
+        value = data.get(name)
+        required = name == "question"
+        if not isinstance(value, str) and (required or value is not None):
+            kind = "a string" if required else "a string or null"
+            raise BadRequest(422, f'"{name}" must be {kind}')
+        if isinstance(value, str) and not _encodable(value):
+            raise BadRequest(422, f'"{name}" is not valid Unicode text')
+    return data["question"], data.get("conversation_id"), data.get("region")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # lone surrogates, e.g. "\ud800"
+        return False
+    return True
+
+
+def _info(assistant: Assistant) -> dict[str, Any]:
+    prompts = assistant.prompts
+    return {
+        "name": prompts.name,
+        "tagline": prompts.tagline,
+        "greeting": prompts.greeting,
+        "placeholder": prompts.placeholder,
+        "examples": list(prompts.examples),
+        "disclaimer": prompts.disclaimer,
+        "about": prompts.about,
+        "labels": prompts.labels,
+        "regions": prompts.crisis.region_names,
+        "crisis_resources": [
+            {
+                "name": r.name,
+                "contact": r.contact,
+                "regions": list(r.regions),
+                "emergency": r.emergency,
+                "links": [{"kind": k.kind, "label": k.label, "href": k.href} for k in r.links],
+            }
+            for r in prompts.crisis.resources
+        ],
+        "max_question_chars": MAX_QUESTION_CHARS,
+    }
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(exc.status_code, exc.detail.lower(), dict(exc.headers or {}))
+
+
+def create_app(assistant: Assistant | None = None, **settings: Any) -> Starlette:
+    """The web app: JSON API, widget and demo page; settings as in web.settings.Settings."""
+    config = Settings.from_kwargs(**settings)
+    service = Service(assistant, config)
+    routes = [
+        Route("/", service.demo, methods=["GET"], name="demo"),
+        Route("/widget.js", service.widget, methods=["GET"], name="widget"),
+        Route("/demo.css", service.demo_stylesheet, methods=["GET"], name="demo_css"),
+        Route("/api/ask", service.ask, methods=["POST"], name="ask"),
+        Route("/api/health", service.health, methods=["GET"], name="health"),
+        Route("/api/info", service.info, methods=["GET"], name="info"),
+        Route("/openapi.json", service.openapi_json, methods=["GET"], name="openapi"),
+    ]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(AccessLog, enabled=config.access_log),
+        Middleware(
+            CORS,
+            allow_origins=config.allow_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+            max_age=600,
+        ),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: _http_error},
+        lifespan=service.lifespan,
+    )
+    app.state.service = service
+    return app

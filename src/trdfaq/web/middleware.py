@@ -1,0 +1,115 @@
+"""ASGI middleware: security headers, a privacy-minded access log, JSON for every error."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import traceback
+from typing import Any
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+ACCESS_LOG = logging.getLogger("trdfaq.web.access")
+ERROR_LOG = logging.getLogger("trdfaq.web")
+
+# Every response gets these unless its route set its own (the pages and widget.js do).
+DEFAULT_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A compact UTF-8 JSON response."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(body, status_code, headers, media_type="application/json")
+
+
+def error_response(status_code: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """The one error shape the API uses: {"error": message}."""
+    return json_response({"error": message}, status_code, headers)
+
+
+class SecurityHeaders:
+    """Add DEFAULT_HEADERS to every HTTP response, keeping any a route set itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.defaults = [(k.lower().encode(), v.encode()) for k, v in DEFAULT_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw: list[tuple[bytes, bytes]] = list(message.get("headers", []))
+                present = {name.lower() for name, _ in raw}
+                raw += [(k, v) for k, v in self.defaults if k not in present]
+                message["headers"] = raw
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class AccessLog:
+    """Log one line per request (method, path, status, milliseconds) and turn crashes into 500s.
+
+    Never the query string, the body or an exception's message: those may hold a question.
+    """
+
+    def __init__(self, app: ASGIApp, enabled: bool = True) -> None:
+        self.app = app
+        self.enabled = enabled
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 0
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        except Exception as exc:  # the last line of defence: log safely, answer 500
+            trace = "".join(traceback.format_tb(exc.__traceback__))
+            ERROR_LOG.error(
+                "%s %s raised %s (message withheld)\n%s",
+                scope["method"], scope["path"], type(exc).__name__, trace,
+            )
+            if status == 0:
+                await error_response(500, "internal error")(scope, receive, send_and_note)
+        finally:
+            if self.enabled:
+                ms = (time.perf_counter() - start) * 1000
+                ACCESS_LOG.info("%s %s %d %.1fms", scope["method"], scope["path"], status, ms)
+
+
+class CORS(CORSMiddleware):
+    """Starlette's CORS middleware, answering refused preflight requests in JSON."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        """The preflight answer; refusals as {"error": ...} with no Allow-Origin header."""
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        headers = MutableHeaders(raw=list(response.raw_headers))
+        del headers["content-length"]
+        del headers["content-type"]
+        reason = bytes(response.body).decode()
+        return error_response(response.status_code, reason, dict(headers))

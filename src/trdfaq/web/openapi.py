@@ -1,0 +1,209 @@
+"""The OpenAPI 3.1 description of the HTTP API, served at /openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import MAX_QUESTION_CHARS, __version__
+
+_NULLABLE_STRING: dict[str, Any] = {"type": ["string", "null"]}
+
+
+def _obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    schema["required"] = list(properties) if required is None else required
+    return schema
+
+
+def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+_SOURCE = _obj(
+    {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "publisher": _NULLABLE_STRING,
+        "section": _NULLABLE_STRING,
+    }
+)
+_CORROBORATION = _obj(
+    {"passage_id": {"type": "string"}, "quote": {"type": "string"}, "source": _SOURCE}
+)
+_QUOTE = _obj(
+    {
+        "passage_id": {"type": "string"},
+        "quote": {"type": "string", "description": "the passage's exact words"},
+        "score": {"type": "number"},
+        "source": _SOURCE,
+        "highlights": {
+            "type": "array",
+            "description": "[start, end) character (code point) spans of `quote` to emphasise",
+            "items": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
+        },
+        "corroborated_by": {"type": "array", "items": _CORROBORATION},
+    }
+)
+_LINK = _obj(
+    {
+        "kind": {"enum": ["call", "text", "chat", "web"]},
+        "label": {"type": "string"},
+        "href": {"type": "string", "description": "a tel:, sms: or https: address"},
+    }
+)
+_RESOURCE = _obj(
+    {
+        "name": {"type": "string"},
+        "contact": {"type": "string"},
+        "region": {"type": "string"},
+        "emergency": {"type": "boolean"},
+        "links": {"type": "array", "items": _LINK},
+    }
+)
+_INFO_RESOURCE = _obj(
+    {
+        "name": {"type": "string"},
+        "contact": {"type": "string"},
+        "regions": {"type": "array", "items": {"type": "string"}},
+        "emergency": {"type": "boolean"},
+        "links": {"type": "array", "items": _LINK},
+    }
+)
+_CRISIS = _obj(
+    {
+        "message": {"type": "string"},
+        "resources": {"type": "array", "items": _RESOURCE},
+        "imminent": {"type": "boolean"},
+        "about_other": {"type": "boolean"},
+        "closing": {"type": "string"},
+    }
+)
+_ASK_REQUEST = _obj(
+    {
+        "question": {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION_CHARS},
+        "conversation_id": {
+            **_NULLABLE_STRING,
+            "description": "the id from the previous answer; unknown or expired ids start afresh",
+        },
+        "region": {
+            **_NULLABLE_STRING,
+            "description": "US, UK, IE, EU or INTL (or an alias such as GB): that region's "
+            "crisis lines first",
+        },
+    },
+    required=["question"],
+)
+_ASK_REQUEST["additionalProperties"] = False
+_ANSWER = _obj(
+    {
+        "question": {"type": "string"},
+        "status": {"enum": ["answered", "no_match", "crisis"]},
+        "answers": {"type": "array", "items": {"$ref": "#/components/schemas/Quote"}},
+        "crisis": {"oneOf": [{"$ref": "#/components/schemas/Crisis"}, {"type": "null"}]},
+        "disclaimer": {"type": "string"},
+        "follow_ups": {"type": "array", "items": {"type": "string"}},
+        "message": _NULLABLE_STRING,
+        "footer": _NULLABLE_STRING,
+        "conversation_id": {"type": "string"},
+    }
+)
+_HEALTH = _obj(
+    {
+        "status": {"const": "ok"},
+        "conversations": {"type": "integer", "description": "held by this worker"},
+        "passages": {"type": "integer"},
+        "sources": {"type": "integer"},
+    }
+)
+_INFO = _obj(
+    {
+        "name": {"type": "string"},
+        "tagline": {"type": "string"},
+        "greeting": {"type": "string"},
+        "placeholder": {"type": "string"},
+        "examples": {"type": "array", "items": {"type": "string"}},
+        "disclaimer": {"type": "string"},
+        "about": {"type": "string"},
+        "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+        "regions": {"type": "object", "additionalProperties": {"type": "string"}},
+        "crisis_resources": {"type": "array", "items": _INFO_RESOURCE},
+        "max_question_chars": {"type": "integer"},
+    }
+)
+
+
+def openapi_schema(max_body: int) -> dict[str, Any]:
+    """The schema for this app's routes."""
+    json_body = {"application/json": {"schema": {"$ref": "#/components/schemas/AskRequest"}}}
+    retry = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "trdfaq",
+            "version": __version__,
+            "description": "Answers about treatment-resistant depression, quoted verbatim from "
+            "published articles with their sources. Not medical advice.",
+        },
+        "paths": {
+            "/api/ask": {
+                "post": {
+                    "summary": "Answer a question (crisis resources first when someone may be "
+                    "in danger)",
+                    "requestBody": {"required": True, "content": json_body},
+                    "responses": {
+                        "200": {
+                            "description": "the answer",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Answer"}
+                                }
+                            },
+                        },
+                        "403": _error("the request came from a page whose origin is not allowed"),
+                        "413": _error(f"the body is over {max_body:,} bytes"),
+                        "422": _error("not a JSON object of the right shape, an empty or "
+                                      f"over-{MAX_QUESTION_CHARS:,}-character question, or an "
+                                      "unknown region"),
+                        "429": _error("too many questions from this client", retry),
+                    },
+                }
+            },
+            "/api/health": {
+                "get": {
+                    "summary": "Liveness and counts",
+                    "responses": {"200": _json_ok("the service is up", "Health")},
+                }
+            },
+            "/api/info": {
+                "get": {
+                    "summary": "The assistant's greeting, examples, labels and crisis resources",
+                    "responses": {"200": _json_ok("what the widget shows before any question",
+                                                  "Info")},
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "AskRequest": _ASK_REQUEST,
+                "Answer": _ANSWER,
+                "Quote": _QUOTE,
+                "Crisis": _CRISIS,
+                "Health": _HEALTH,
+                "Info": _INFO,
+                "Error": _obj({"error": {"type": "string"}}),
+            }
+        },
+    }
+
+
+def _json_ok(description: str, schema: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }

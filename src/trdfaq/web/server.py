@@ -1,0 +1,108 @@
+"""`trdfaq serve`: run the web app with uvicorn, on one process or several."""
+
+from __future__ import annotations
+
+import functools
+import socket
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
+from .. import Assistant, TrdfaqError
+from .app import create_app
+from .settings import Settings
+
+# Uvicorn's own access log is off (it would show query strings and client addresses); the
+# app logs method, path, status and time instead, to standard error like everything else.
+LOG_CONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(message)s"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "loggers": {
+        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+        "trdfaq.web": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket whose accepted connections get TCP_NODELAY.
+
+    asyncio sets TCP_NODELAY only on sockets whose protocol is IPPROTO_TCP; uvicorn's own
+    bind_socket (used with --workers) leaves the protocol 0, so every worker then answers
+    with Nagle's algorithm on, and small responses wait on delayed ACKs (~40 ms each).
+    """
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise TrdfaqError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    corpus_dir: Path | str | None = None,
+    allow_origins: Sequence[str] = (),
+    workers: int = 1,
+    rate_limit: int = 60,
+    log_questions: bool = False,
+) -> None:
+    """Serve the API, widget and demo page until interrupted; TrdfaqError for bad settings."""
+    if workers < 1:
+        raise TrdfaqError("--workers must be at least 1")
+    settings: dict[str, Any] = {
+        "allow_origins": tuple(allow_origins),
+        "rate_limit": rate_limit,
+        "log_questions": log_questions,
+        "corpus_dir": None if corpus_dir is None else Path(corpus_dir),
+    }
+    try:
+        Settings.from_kwargs(**settings)
+    except ValueError as exc:
+        raise TrdfaqError(str(exc)) from None
+    # Load once here: a broken corpus is a one-line error, and the workers start from the
+    # on-disk cache this fills.
+    assistant = Assistant.load(corpus_dir)
+    config = uvicorn.Config(
+        app=None,
+        host=host,
+        port=port,
+        workers=workers,
+        lifespan="on",
+        access_log=False,
+        log_config=LOG_CONFIG,
+        server_header=False,
+    )
+    sock = bind_socket(host, port)
+    try:
+        if workers == 1:
+            config.app = create_app(assistant, **settings)
+            uvicorn.Server(config).run(sockets=[sock])
+        else:
+            del assistant  # each worker process loads its own
+            # A picklable factory: each spawned worker builds its own app from it.
+            config.app = functools.partial(create_app, **settings)
+            config.factory = True
+            Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()

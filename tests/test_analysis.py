@@ -1,0 +1,120 @@
+"""Text analysis: tokens, stopwords, stems served without nltk, typo correction."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from trdfaq.analysis import (
+    Speller,
+    Stemmer,
+    edit_distance,
+    snowball_stem,
+    stem_table,
+    stopwords,
+    tokenize,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Does ECT hurt your memory?", ["does", "ect", "hurt", "your", "memory"]),
+        ("the brain’s glutamate system", ["the", "brain's", "glutamate", "system"]),
+        ("treatment-resistant depression", ["treatment", "resistant", "depression"]),
+        ("5 days/week, 10-30%", ["5", "days", "week", "10", "30"]),
+        ("ＲＴＭＳ", ["rtms"]),
+        ("", []),
+        ("?!…", []),
+    ],
+)
+def test_tokenize(text: str, tokens: list[str]) -> None:
+    assert tokenize(text) == tokens
+
+
+def test_tokenize_agrees_with_nltk_regexp_tokenizer() -> None:
+    from nltk.tokenize import RegexpTokenizer
+
+    from trdfaq.analysis import _TOKEN, normalise
+
+    text = "Ketamine’s rapid action: within hours—or days (13.92 percent); isn't it?"
+    assert tokenize(text) == RegexpTokenizer(_TOKEN.pattern).tokenize(normalise(text))
+
+
+def test_stopwords_are_shipped_and_exclude_domain_words() -> None:
+    words = stopwords()
+    assert {"the", "what", "is", "would", "don't"} <= words
+    assert not {"often", "fast", "safe", "memory", "work", "long"} & words
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [("depression", "depress"), ("treatments", "treatment"), ("stimulating", "stimul"),
+     ("dying", "die"), ("ketamine", "ketamin")],
+)
+def test_snowball_stems(word: str, stem: str) -> None:
+    assert snowball_stem(word) == stem
+
+
+def test_stem_table_includes_inflections_that_land_in_the_vocabulary() -> None:
+    table = stem_table(["stimulate", "relief"], vocabulary={"stimul", "relief"})
+    assert table["stimulating"] == "stimul"
+    assert table["stimulates"] == "stimul"
+
+
+def test_stemmer_skips_words_that_cannot_match_and_stems_the_rest_exactly() -> None:
+    stemmer = Stemmer({}, ["ketamin", "memori"])
+    assert stemmer.stem("pancakes") is None  # no vocabulary stem could come from it
+    assert stemmer.stem("memories") == "memori"  # not in the table: stemmed by nltk
+    for word in ["ketamines", "memorial", "memorise"]:
+        stem = stemmer.stem(word)
+        assert stem is None or stem == snowball_stem(word)
+
+
+def test_could_match_never_misses_a_vocabulary_stem() -> None:
+    words = ["relieving", "therapies", "stimulation", "augmenting", "psychedelics", "dying",
+             "happily", "generalizations", "conditional", "hopefulness"]
+    vocabulary = [snowball_stem(w) for w in words]
+    stemmer = Stemmer({}, vocabulary)
+    assert all(stemmer.could_match(w) for w in words if w != "dying")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [("depresion", "depression", 1), ("ketamin", "ketamine", 1), ("teh", "the", 1),
+     ("psilocibin", "psilocybin", 1), ("abc", "xyz", 3), ("same", "same", 0)],
+)
+def test_edit_distance(a: str, b: str, distance: int) -> None:
+    assert edit_distance(a, b, limit=5) == distance
+
+
+def test_edit_distance_stops_early_above_the_limit() -> None:
+    assert edit_distance("electroconvulsive", "psilocybin", limit=2) == 3
+
+
+@pytest.mark.parametrize(
+    ("typed", "fixed"),
+    [("depresion", "depression"), ("ketamnie", "ketamine"), ("psilocibin", "psilocybin"),
+     ("ect", None), ("pancakes", None), ("antidepresants", "antidepressants")],
+)
+def test_speller_maps_misspellings_to_known_words(typed: str, fixed: str | None) -> None:
+    speller = Speller(("depression", "ketamine", "psilocybin", "antidepressants", "pain"))
+    assert speller.correct(typed) == fixed
+
+
+def test_analysis_needs_no_nltk_data_or_network(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import nltk; nltk.download = None\n"
+        "from trdfaq.analysis import snowball_stem, tokenize, stopwords\n"
+        "assert snowball_stem('stimulation') == 'stimul'\n"
+        "assert 'the' in stopwords()\n"
+        "print(tokenize('ok'))"
+    )
+    env = {"NLTK_DATA": str(tmp_path / "none"), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    if "PYTHONPATH" in os.environ:  # a source checkout rather than an install
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,116 @@
+"""The command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import DATA
+
+
+def trdfaq(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "trdfaq", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def test_ask_prints_quote_then_source_then_disclaimer() -> None:
+    result = trdfaq("ask", "can nutrition affect treatment response?")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "> " in out
+    first_quote = out.index("> ")
+    source = out.index("  — ")
+    disclaimer = out.index("not medical advice")
+    assert first_quote < source < disclaimer
+    assert "\033[" not in out  # not a terminal: plain text
+
+
+def test_ask_json_prints_the_answer_dict() -> None:
+    result = trdfaq("ask", "--json", "--top-k", "2", "does ECT affect memory?")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["status"] == "answered"
+    assert 1 <= len(data["answers"]) <= 2
+    assert data["disclaimer"]
+
+
+def test_ask_reads_the_question_from_stdin() -> None:
+    result = trdfaq("ask", "--json", "-", stdin="what is vagus nerve stimulation?\n")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["question"] == "what is vagus nerve stimulation?"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["ask", ""], None, "the question is empty"),
+        (["ask", "   "], None, "the question is empty"),
+        (["ask", "-"], "", "the question is empty"),
+        (["ask", "x" * 1001], None, "keep it under 1,000"),
+        (["ask", "--top-k", "0", "hi"], None, "--top-k must be at least 1"),
+        (["ask", "--region", "XX", "hi"], None, "unknown region 'XX'"),
+        (["ask", "--corpus", "/nonexistent/corpus", "hi"], None, "corpus folder not found"),
+        (["eval", "/nonexistent/dev.yaml"], None, "file not found"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: list[str], stdin: str | None, message: str) -> None:
+    result = trdfaq(*args, stdin=stdin)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_broken_corpus_names_file_and_line(corpus_copy: Path) -> None:
+    path = corpus_copy / "passages" / "bicycle.yaml"
+    path.write_text(path.read_text().replace("soft tyres", "flat tyres"))
+    result = trdfaq("ask", "--corpus", str(corpus_copy), "tyres")
+    assert result.returncode == 2
+    assert f"{path}:9: passage 'bicycle-tyres': text is not a verbatim span" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_with_another_corpus_folder() -> None:
+    result = trdfaq("ask", "--json", "--corpus", str(DATA / "corpus"), "should I oil my bike chain")
+    assert json.loads(result.stdout)["answers"][0]["passage_id"] == "bicycle-chain"
+
+
+def test_no_color_is_honoured_even_on_a_terminal() -> None:
+    code = (
+        "import sys, os; sys.stdout.isatty = lambda: True\n"
+        "from trdfaq.cli import main; main(['ask', 'what is TMS?'])"
+    )
+    colored = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env={**os.environ, "NO_COLOR": ""})
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**os.environ, "NO_COLOR": "1"})
+    assert "\033[" in colored.stdout
+    assert "\033[" not in plain.stdout
+
+
+def test_eval_prints_scores_and_json() -> None:
+    result = trdfaq("eval", "--json", str(DATA / "dev.yaml"))
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)["scores"]
+    assert {"hit@1", "hit@3", "mrr@5", "out_of_scope_rejected", "false_abstentions",
+            "crisis_recall", "not_crisis_false_alarms"} <= set(scores)
+    text = trdfaq("eval", str(DATA / "dev.yaml")).stdout
+    assert "hit@3" in text
+
+
+def test_python_dash_m_and_help() -> None:
+    result = trdfaq("--help")
+    assert result.returncode == 0
+    assert "ask" in result.stdout and "chat" in result.stdout and "serve" in result.stdout

@@ -1,0 +1,60 @@
+"""The development evaluation set, scored against the bundled corpus, and the eval file reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trdfaq import Assistant, EvalError
+from trdfaq.evaluate import evaluate, load_cases
+
+from .conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def report(assistant: Assistant):  # type: ignore[no-untyped-def]
+    return evaluate(assistant, load_cases(DATA / "dev.yaml"))
+
+
+def test_dev_set_retrieval_quality(report) -> None:  # type: ignore[no-untyped-def]
+    scores = report.scores()
+    failed = [f"{o.case.line}: {o.case.turns} ({o.why})" for o in report.failures()]
+    assert scores["hit@1"] >= 0.90, failed
+    assert scores["hit@3"] >= 0.97, failed
+
+
+def test_dev_set_abstention(report) -> None:  # type: ignore[no-untyped-def]
+    scores = report.scores()
+    assert scores["out_of_scope_rejected"] == 1.0
+    assert scores["false_abstentions"] == 0
+
+
+def test_dev_set_safety(report) -> None:  # type: ignore[no-untyped-def]
+    scores = report.scores()
+    assert scores["crisis_recall"] == 1.0
+    assert scores["not_crisis_false_alarms"] == 0
+
+
+def test_dev_set_conversations_all_pass(report) -> None:  # type: ignore[no-untyped-def]
+    conversations = [o for o in report.outcomes if len(o.case.turns) > 1]
+    assert len(conversations) >= 3
+    assert all(o.passed for o in conversations), [o.case.turns for o in conversations if not o.passed]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- {question: hi, kind: answer}\n", "case #1: an 'answer' case needs 'expect'"),
+        ("- {question: hi, kind: maybe}\n", "kind must be one of"),
+        ("- {question: hi, conversation: [a], kind: crisis}\n", "give either 'question' or 'conversation'"),
+        ("- {question: hi, kind: crisis, colour: red}\n", "unknown key 'colour'"),
+        ("question: hi\n", "must be a YAML list"),
+        ("- [unclosed\n", "invalid YAML"),
+    ],
+)
+def test_bad_eval_files_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "cases.yaml"
+    path.write_text(text)
+    with pytest.raises(EvalError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_cases(path)

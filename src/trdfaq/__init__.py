@@ -1,9 +1,9 @@
 """trdfaq: answers about treatment-resistant depression, quoted verbatim from published articles.
 
-    >>> from trdfaq import Assistant
-    >>> assistant = Assistant.load()
-    >>> answer = assistant.ask("does ECT affect memory?")
-    >>> answer.to_dict()["answers"][0]["source"]["title"]
+>>> from trdfaq import Assistant
+>>> assistant = Assistant.load()
+>>> answer = assistant.ask("does ECT affect memory?")
+>>> answer.to_dict()["answers"][0]["source"]["title"]
 """
 
 from .answer import Answer, Crisis, CrisisResource, Quote, SourceRef
@@ -22,8 +22,8 @@ __all__ = [
     "CrisisResource",
     "EvalError",
     "PromptError",
-    "Quote",
     "QuestionError",
+    "Quote",
     "SourceRef",
     "TrdfaqError",
     "validate_question",

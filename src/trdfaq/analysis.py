@@ -21,20 +21,69 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": 
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 # Snowball leaves a word's stem as a prefix of the word, bar its last letter (checked over
 # the 74k words of Debian's wamerican list), except for these irregular forms.
-_IRREGULAR = ("dying", "lying", "tying", "skies", "skis", "idly", "gently", "ugly", "early",
-              "only", "singly", "sky", "news", "howe", "atlas", "cosmos", "bias", "andes")
+_IRREGULAR = (
+    "dying",
+    "lying",
+    "tying",
+    "skies",
+    "skis",
+    "idly",
+    "gently",
+    "ugly",
+    "early",
+    "only",
+    "singly",
+    "sky",
+    "news",
+    "howe",
+    "atlas",
+    "cosmos",
+    "bias",
+    "andes",
+)
 _MAX_SUFFIX = 10
-_INFLECTIONS = ("s", "es", "ed", "ing", "er", "ers", "ly", "ness", "ment", "ments", "ion",
-                "ions", "ive", "ity", "al", "ally", "ation", "ations", "ful", "less", "ism")
+_INFLECTIONS = (
+    "s",
+    "es",
+    "ed",
+    "ing",
+    "er",
+    "ers",
+    "ly",
+    "ness",
+    "ment",
+    "ments",
+    "ion",
+    "ions",
+    "ive",
+    "ity",
+    "al",
+    "ally",
+    "ation",
+    "ations",
+    "ful",
+    "less",
+    "ism",
+)
+
+
+def _word_list(name: str) -> frozenset[str]:
+    text = resources.files("trdfaq").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 @cache
 def stopwords() -> frozenset[str]:
     """The shipped English stopword list."""
-    text = resources.files("trdfaq").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    return _word_list("stopwords.txt")
+
+
+@cache
+def light_words() -> frozenset[str]:
+    """Words that say little about a question's topic (see data/light_words.txt)."""
+    return _word_list("light_words.txt")
 
 
 def normalise(text: str) -> str:

@@ -24,11 +24,27 @@ MAX_QUESTION_CHARS = 1000
 # Retrieval reads at most this much of a message; safety reads all of it.
 _ANALYSED_CHARS = 4 * MAX_QUESTION_CHARS
 # Words by which a follow-up leans on the previous question ("how often is it given?").
-_ANAPHORA = frozenset({"it", "its", "it's", "they", "them", "their", "this", "that", "these",
-                       "those", "same", "one", "ones"})
+_ANAPHORA = frozenset(
+    {
+        "it",
+        "its",
+        "it's",
+        "they",
+        "them",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "same",
+        "one",
+        "ones",
+    }
+)
 _ELLIPSIS = re.compile(r"^\s*(and|also|plus|what about|how about|what else|anything else)\b")
 _NOT_WORD = re.compile(r"[^\w\s']+")
-_VERSION = "1"  # part of the cache key: bump when analysis or indexing changes behaviour
+_VERSION = "1"  # part of the cache key, with the package's own files (_CODE)
+_CODE = Path(__file__).resolve().parent
 
 
 def validate_question(question: str) -> str:
@@ -64,7 +80,7 @@ class Assistant:
         """Load a corpus folder (default: the bundled one) and the prompts."""
         corpus_path = Path(corpus_dir) if corpus_dir is not None else bundled_corpus_dir()
         prompts_path = Path(prompts_dir) if prompts_dir is not None else bundled_prompts_dir()
-        key = cache_key([corpus_path, prompts_path], _VERSION)
+        key = cache_key([corpus_path, prompts_path, _CODE], _VERSION)
 
         def build() -> tuple[Engine, Prompts, SafetyRules]:
             from .corpus import load_corpus  # noqa: PLC0415 - only on a cache miss
@@ -128,7 +144,10 @@ class Conversation:
         safety = assess(question, a.safety)
         if safety.crisis:
             crisis = compose.crisis_reply(
-                prompts.crisis, self.region, imminent=safety.imminent, about_other=safety.about_other
+                prompts.crisis,
+                self.region,
+                imminent=safety.imminent,
+                about_other=safety.about_other,
             )
             return Answer(question, "crisis", prompts.disclaimer, crisis=crisis)
         footer = prompts.crisis_footer if safety.mentions_topic else None
@@ -173,18 +192,17 @@ class Conversation:
         idf = a.engine.index.term_idf
         rest = [h for h in hits if h not in chosen]
         weights = query.weights()
-        quotes = []
-        used: set[str] = set()
-        for hit in chosen:
-            if hit.passage.id in used:
-                continue
-            support = compose.corroborations(
-                hit, [h for h in chosen + rest if h.passage.id not in used and h is not hit], stems_of
+        quotes = [
+            compose.quote(
+                hit,
+                weights,
+                stems_of,
+                idf,
+                compose.corroborations(hit, [h for h in hits if h is not hit], stems_of),
             )
-            used.add(hit.passage.id)
-            used.update(c.passage_id for c in support)
-            quotes.append(compose.quote(hit, weights, stems_of, idf, support))
-        shown = [h.passage for h in hits if h.passage.id in used]
+            for hit in chosen
+        ]
+        shown = [h.passage for h in chosen]
         follow = compose.follow_ups(shown, [h.passage for h in rest], question)
         message = None
         if safety.medical_advice:

@@ -22,6 +22,7 @@ from .paths import cache_dir
 T = TypeVar("T")
 FORMAT = 1  # bump when the cached data's shape changes
 KEEP = 16  # entries kept; older ones are removed
+IGNORED_SUFFIXES = frozenset({".pyc", ".tmp", ".swp"})
 
 
 def input_files(folder: Path) -> list[Path]:
@@ -29,7 +30,11 @@ def input_files(folder: Path) -> list[Path]:
     return sorted(
         p
         for p in Path(folder).rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        if p.is_file()
+        and p.suffix not in IGNORED_SUFFIXES
+        and not any(
+            part.startswith(".") or part == "__pycache__" for part in p.relative_to(folder).parts
+        )
     )
 
 

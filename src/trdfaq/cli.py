@@ -55,13 +55,26 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP API and the web widget")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--allow-origin", action="append", default=[], metavar="URL",
-                       help="an origin whose pages may call the API (repeatable)")
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="an origin whose pages may call the API (repeatable)",
+    )
     serve.add_argument("--workers", type=int, default=1, metavar="N")
-    serve.add_argument("--rate-limit", type=int, default=60, metavar="N",
-                       help="requests per minute per client (0: no limit)")
-    serve.add_argument("--log-questions", action="store_true",
-                       help="log question text (off by default, for privacy)")
+    serve.add_argument(
+        "--rate-limit",
+        type=int,
+        default=60,
+        metavar="N",
+        help="requests per minute per client (0: no limit)",
+    )
+    serve.add_argument(
+        "--log-questions",
+        action="store_true",
+        help="log question text (off by default, for privacy)",
+    )
     _corpus_option(serve)
 
     evaluate = commands.add_parser("eval", help="score the assistant on an evaluation file")
@@ -72,18 +85,30 @@ def build_parser() -> argparse.ArgumentParser:
     corpus = commands.add_parser("corpus", help="tools for editing the corpus")
     corpus_commands = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
     check = corpus_commands.add_parser("check", help="validate a corpus folder")
-    check.add_argument("dir", nargs="?", type=Path)
+    check.add_argument("dir", nargs="?", type=Path, help="corpus folder (default: the bundled one)")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     stats = corpus_commands.add_parser("stats", help="corpus statistics")
-    stats.add_argument("dir", nargs="?", type=Path)
+    stats.add_argument("dir", nargs="?", type=Path, help="corpus folder (default: the bundled one)")
     draft = corpus_commands.add_parser("draft", help="draft passages from an article")
     draft.add_argument("article", type=Path, help="a .txt, .md or .html article")
-    draft.add_argument("--id", required=True, dest="source_id")
-    draft.add_argument("--title", required=True)
-    draft.add_argument("--publisher", required=True)
-    draft.add_argument("--kind", default="article")
+    draft.add_argument(
+        "--id",
+        required=True,
+        dest="source_id",
+        help="the new source's id: lowercase letters, digits and hyphens",
+    )
+    draft.add_argument("--title", required=True, help="the article's title")
+    draft.add_argument(
+        "--publisher", required=True, help="who published it (empty if the article names no one)"
+    )
+    draft.add_argument("--kind", default="article", help="what sort of publication it is")
     draft.add_argument("--force", action="store_true", help="overwrite existing files")
-    _corpus_option(draft)
+    draft.add_argument(
+        "--corpus",
+        metavar="DIR",
+        type=Path,
+        help="corpus folder to add the article to (default: ./corpus)",
+    )
     return parser
 
 
@@ -180,7 +205,9 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     """trdfaq corpus check|stats|draft."""
     from . import corpus_tools  # noqa: PLC0415
 
-    action: Callable[[argparse.Namespace], int] = getattr(corpus_tools, f"cmd_{args.corpus_command}")
+    action: Callable[[argparse.Namespace], int] = getattr(
+        corpus_tools, f"cmd_{args.corpus_command}"
+    )
     return action(args)
 
 

@@ -89,7 +89,7 @@ def select(hits: Sequence[Hit], settings: Settings, top_k: int) -> list[Hit]:
 
 def is_confident(hit: Hit, settings: Settings) -> bool:
     """Whether a hit matches the question well enough to be quoted at all."""
-    return hit.coverage >= settings.min_coverage and hit.score >= settings.min_score
+    return hit.coverage >= settings.min_coverage and hit.bm25 >= settings.min_score
 
 
 def highlights(

@@ -69,6 +69,9 @@ class Settings:
     k1: float = 1.2
     b: float = 0.75
     expansion_weight: float = 0.4
+    expansion_credit: float = 1.0
+    loose_credit: float = 0.5
+    coverage_exponent: float = 1.0
     context_weight: float = 0.5
     min_coverage: float = 0.5
     min_score: float = 0.0
@@ -137,7 +140,9 @@ def load_corpus(root: Path) -> Corpus:
         for record in top.records("passages", "passage"):
             passage = _passage(record, sources, path)
             if passage.id in seen:
-                raise record.fail(f"duplicate passage id {passage.id!r} (also in {seen[passage.id]})")
+                raise record.fail(
+                    f"duplicate passage id {passage.id!r} (also in {seen[passage.id]})"
+                )
             seen[passage.id] = f"{path.name}:{record.line}"
             passages.append(passage)
     glossary = _load_glossary(root / GLOSSARY_FILE)
@@ -172,11 +177,11 @@ def _load_sources(root: Path) -> dict[str, Source]:
         sources[source_id] = Source(
             id=source_id,
             title=record.req("title").strip(),
-            publisher=(record.str("publisher", optional=True) or "").strip() or None,
+            publisher=(record.text("publisher", optional=True) or "").strip() or None,
             kind=record.req("kind").strip(),
             file=name,
             text=text,
-            title_is_descriptive=record.bool("title_is_descriptive"),
+            title_is_descriptive=record.flag("title_is_descriptive"),
         )
     if not sources:
         raise CorpusError("no sources listed", path, top.line)
@@ -200,7 +205,7 @@ def _passage(record: Record, sources: dict[str, Source], path: Path) -> Passage:
             f"text is not a verbatim span of {SOURCES_DIR}/{source.file}: quote the source's "
             "exact words (only whitespace may differ)"
         )
-    section = record.str("section", optional=True)
+    section = record.text("section", optional=True)
     questions = record.strings("questions", optional=True)
     return Passage(
         id=passage_id,
@@ -232,7 +237,7 @@ def _load_glossary(path: Path) -> tuple[GlossaryEntry, ...]:
             GlossaryEntry(
                 terms=terms,
                 also=record.strings("also", optional=True),
-                one_way=record.bool("one_way"),
+                one_way=record.flag("one_way"),
                 line=record.line or 0,
             )
         )

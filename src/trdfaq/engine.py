@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .corpus import Corpus, Passage
+from .corpus import Corpus, Passage, Settings
 from .query import Analyzer, Query
 from .retrieval import Hit, Index
 
@@ -34,10 +34,20 @@ class Engine:
         index = Index.build(corpus.passages, fields, corpus.settings)
         return cls(corpus, analyzer, index)
 
+    def with_settings(self, settings: Settings) -> Engine:
+        """The same corpus and analyzer, re-indexed with other retrieval settings."""
+        corpus = replace(self.corpus, settings=settings)
+        texts = [passage_fields(p) for p in corpus.passages]
+        fields = {
+            name: [self.analyzer.content_stems(t[f]) for t in texts]
+            for f, name in enumerate(("text", "section", "questions"))
+        }
+        return Engine(corpus, self.analyzer, Index.build(corpus.passages, fields, settings))
+
     def analyse(self, question: str) -> Query:
         """A question made ready for search."""
-        return self.analyzer.query(question, self.index, self.corpus.settings.expansion_weight)
+        return self.analyzer.query(question, self.index, self.corpus.settings)
 
     def search(self, query: Query, k: int = 10) -> list[Hit]:
         """The k best passages for a query."""
-        return self.index.search(query.concepts, k)
+        return self.index.search(query.concepts, k, self.corpus.settings.coverage_exponent)

@@ -72,9 +72,7 @@ class Report:
             "hit@1": round(self.hit_at(1), 4),
             "hit@3": round(self.hit_at(3), 4),
             "mrr@5": round(self.mrr_at(5), 4),
-            "out_of_scope_rejected": round(
-                _share(o.answer.status != "answered" for o in scope), 4
-            ),
+            "out_of_scope_rejected": round(_share(o.answer.status != "answered" for o in scope), 4),
             "false_abstentions": sum(o.answer.status == "no_match" for o in answer),
             "crisis_recall": round(_share(o.answer.status == "crisis" for o in crisis), 4),
             "not_crisis_false_alarms": sum(o.answer.status == "crisis" for o in benign),
@@ -129,9 +127,7 @@ def judge(case: Case, answer: Answer) -> Outcome:
     """Score one answer against its case."""
     quotes = [_norm(q.quote) for q in answer.answers]
     wanted = [_norm(e) for e in case.expect]
-    rank = next(
-        (i for i, q in enumerate(quotes, 1) if any(w in q for w in wanted)), None
-    )
+    rank = next((i for i, q in enumerate(quotes, 1) if any(w in q for w in wanted)), None)
     if case.kind == "answer":
         if answer.status != "answered":
             return Outcome(case, answer, rank, False, f"status {answer.status}, expected an answer")
@@ -140,7 +136,9 @@ def judge(case: Case, answer: Answer) -> Outcome:
         return Outcome(case, answer, rank, True)
     if case.kind == "out_of_scope":
         ok = answer.status != "answered"
-        return Outcome(case, answer, rank, ok, "" if ok else "quoted a passage for an out-of-scope question")
+        return Outcome(
+            case, answer, rank, ok, "" if ok else "quoted a passage for an out-of-scope question"
+        )
     if case.kind == "crisis":
         ok = answer.status == "crisis"
         return Outcome(case, answer, rank, ok, "" if ok else "not flagged as a crisis")

@@ -91,8 +91,20 @@ def load_prompts(root: Path) -> Prompts:
     path = Path(root) / ASSISTANT_FILE
     top = top_record(path, PromptError, "assistant prompts")
     keys = {
-        "name", "tagline", "greeting", "placeholder", "examples", "disclaimer", "no_match",
-        "empty_question", "small_talk", "medical_advice", "general_info_lead", "crisis_footer", "labels", "about",
+        "name",
+        "tagline",
+        "greeting",
+        "placeholder",
+        "examples",
+        "disclaimer",
+        "no_match",
+        "empty_question",
+        "small_talk",
+        "medical_advice",
+        "general_info_lead",
+        "crisis_footer",
+        "labels",
+        "about",
     }
     top.only(keys)
     small_talk = []
@@ -134,8 +146,17 @@ def _load_crisis(path: Path) -> CrisisPrompts:
     from .yamlfile import top_record  # noqa: PLC0415
 
     top = top_record(path, PromptError, "crisis prompts")
-    top.only({"message_self", "message_other", "imminent_lead", "closing", "region_names",
-              "region_aliases", "resources"})
+    top.only(
+        {
+            "message_self",
+            "message_other",
+            "imminent_lead",
+            "closing",
+            "region_names",
+            "region_aliases",
+            "resources",
+        }
+    )
     names = _mapping(top, "region_names")
     aliases = _mapping(top, "region_aliases")
     for alias, target in aliases.items():
@@ -165,7 +186,7 @@ def _load_crisis(path: Path) -> CrisisPrompts:
                 contact=record.req("contact"),
                 regions=regions,
                 links=tuple(links),
-                emergency=record.bool("emergency"),
+                emergency=record.flag("emergency"),
             )
         )
     if not resources:

@@ -5,9 +5,46 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .analysis import Speller, Stemmer, stem_table, stopwords, tokenize
-from .corpus import GlossaryEntry
+from .analysis import (
+    Speller,
+    Stemmer,
+    edit_distance,
+    light_words,
+    stem_table,
+    stopwords,
+    tokenize,
+)
+from .corpus import GlossaryEntry, Settings
 from .retrieval import Concept, Index
+
+# Stemmed glossary phrase -> (index term, loose?) pairs it expands to.
+Expansions = dict[tuple[str, ...], tuple[tuple[str, bool], ...]]
+
+# Words a question starts with; a known word one typo away from one of these, in first
+# place, is taken as a misspelling of it.
+_QUESTION_WORDS = frozenset(
+    {
+        "does",
+        "do",
+        "how",
+        "what",
+        "why",
+        "when",
+        "where",
+        "which",
+        "who",
+        "can",
+        "are",
+        "is",
+        "should",
+        "will",
+        "would",
+        "could",
+    }
+)
+
+# How much a light word (data/light_words.txt) counts towards coverage, against a topic word.
+LIGHT_FACTOR = 0.2
 
 
 @dataclass(frozen=True)
@@ -30,7 +67,13 @@ class Query:
     def with_context(self, previous: Query, weight: float) -> Query:
         """This query, plus the concepts of an earlier one at a reduced weight."""
         carried = tuple(
-            Concept(tuple((t, w * weight) for t, w in c.terms), c.weight * weight)
+            # Scaled in weight, not in credit: the earlier topic counts for less, but a
+            # passage that has it covers it fully.
+            Concept(
+                tuple((t, w * weight) for t, w in c.terms),
+                c.weight * weight,
+                c.term_credits(),
+            )
             for c in previous.concepts
             if not {t for t, _ in c.terms} & self.stems
         )
@@ -44,10 +87,12 @@ class Analyzer:
         self,
         stems: dict[str, str],
         speller_words: Sequence[str],
-        expansions: dict[tuple[str, ...], tuple[str, ...]],
+        expansions: Expansions,
         vocabulary: Iterable[str],
+        light: Iterable[str] = (),
     ) -> None:
         self.vocabulary = frozenset(vocabulary)
+        self.light = frozenset(light)
         self.stemmer = Stemmer(stems, self.vocabulary)
         self.speller = Speller(tuple(speller_words))
         self.expansions = expansions
@@ -61,11 +106,11 @@ class Analyzer:
         """An analyzer for a corpus, with each text's content stems (same order as `texts`)."""
         token_lists = [tokenize(text) for text in texts]
         phrases = [tokenize(p) for e in glossary for p in (*e.terms, *e.also)]
-        words = {t for tokens in token_lists + phrases for t in tokens} | stopwords()
+        words = (
+            {t for tokens in token_lists + phrases for t in tokens} | stopwords() | light_words()
+        )
         table = stem_table(words)
-        documents = [
-            [table[t] for t in tokens if t not in stopwords()] for tokens in token_lists
-        ]
+        documents = [[table[t] for t in tokens if t not in stopwords()] for tokens in token_lists]
         vocabulary = {s for doc in documents for s in doc}
         table = stem_table(words, vocabulary)  # adds the inflections that land in vocabulary
         frequency: dict[str, int] = {}
@@ -74,33 +119,30 @@ class Analyzer:
                 if token.isalpha() and token not in stopwords():
                     frequency[token] = frequency.get(token, 0) + 1
         speller_words = sorted(frequency, key=lambda w: (-frequency[w], w))
-        analyzer = cls(table, speller_words, {}, vocabulary)
+        light = {table[w] for w in light_words()}
+        analyzer = cls(table, speller_words, {}, vocabulary, light)
         analyzer.expansions = analyzer._compile_glossary(glossary)
         analyzer.longest_phrase = max((len(p) for p in analyzer.expansions), default=0)
         return analyzer, documents
 
-    def _compile_glossary(
-        self, glossary: Sequence[GlossaryEntry]
-    ) -> dict[tuple[str, ...], tuple[str, ...]]:
-        expansions: dict[tuple[str, ...], set[str]] = {}
+    def _compile_glossary(self, glossary: Sequence[GlossaryEntry]) -> Expansions:
+        """Stemmed phrase -> the index terms it expands to, each marked loose or exact."""
+        expansions: dict[tuple[str, ...], dict[str, bool]] = {}
         for entry in glossary:
-            groups = [(entry.also, entry.terms)]
-            if not entry.one_way:
-                every = (*entry.terms, *entry.also)
-                groups = [(every, every)]
-            for sources, targets in groups:
+            every = (*entry.terms, *entry.also)
+            pairs = [(entry.also, entry.terms)] if entry.one_way else [(every, every)]
+            for sources, targets in pairs:
                 for phrase in sources:
                     key = tuple(self._stem(t) for t in tokenize(phrase))
                     if not key:
                         continue
-                    added = expansions.setdefault(key, set())
+                    added = expansions.setdefault(key, {})
                     for target in targets:
-                        added.update(self.content_stems(target))
-        return {
-            key: tuple(sorted((stems - set(key)) & self.vocabulary))
-            for key, stems in expansions.items()
-            if (stems - set(key)) & self.vocabulary
-        }
+                        for stem in self.content_stems(target):
+                            if stem in self.vocabulary and stem not in key:
+                                # exact wins if a phrase is both a synonym and a loose word
+                                added[stem] = added.get(stem, True) and entry.one_way
+        return {key: tuple(sorted(terms.items())) for key, terms in expansions.items() if terms}
 
     def _stem(self, token: str) -> str:
         return self.stemmer.stem(token) or token
@@ -109,12 +151,16 @@ class Analyzer:
         """The stems of a text's non-stopword tokens."""
         return [self._stem(t) for t in tokenize(text) if t not in self.stopwords]
 
-    def query(self, question: str, index: Index, expansion_weight: float) -> Query:
+    def query(self, question: str, index: Index, settings: Settings) -> Query:
         """Analyse a question: correct typos, stem, expand through the glossary."""
         tokens = tokenize(question)
         stems: list[str] = []
         corrections: list[tuple[str, str]] = []
-        for token in tokens:
+        for i, token in enumerate(tokens):
+            function_word = self._misspelt_function_word(tokens, i)
+            if function_word is not None:
+                corrections.append((token, function_word))
+                tokens[i] = token = function_word
             if token in self.stopwords:
                 stems.append(self.stemmer.table.get(token, token))
                 continue
@@ -133,23 +179,68 @@ class Analyzer:
             if not own:
                 continue
             used.update(range(start, end))
-            terms = {s: 1.0 for s in own}
-            for stem in expansion:
-                terms.setdefault(stem, expansion_weight)
-            weight = max(index.term_idf(s) for s in own)
-            concepts.append(Concept(tuple(terms.items()), weight))
+            concepts.append(self._phrase_concept(own, expansion, index, settings))
         counts: dict[str, int] = {}
         for i in content:
             if i not in used:
                 counts[stems[i]] = counts.get(stems[i], 0) + 1
         for stem, count in counts.items():
-            concepts.append(Concept(((stem, float(count)),), index.term_idf(stem)))
+            concepts.append(Concept(((stem, float(count)),), self._weight(stem, index)))
         own_stems = frozenset(stems[i] for i in content)
         return Query(question, tuple(concepts), own_stems, tuple(corrections))
 
-    def _phrases(self, stems: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+    def _misspelt_function_word(self, tokens: list[str], i: int) -> str | None:
+        """The stopword a short token is a typo of ("wat" -> "what"), if it clearly is one.
+
+        A short word the corpus lacks, or a question's first word that is one typo away from
+        a question word ("dose ketamine help?"), is taken as that stopword, so that it is
+        neither searched for nor counted against the question's coverage.
+        """
+        token = tokens[i]
+        if token in self.stopwords or not 2 <= len(token) <= 5 or not token.isalpha():
+            return None
+        known = self.stemmer.table.get(token) in self.vocabulary
+        if known and not (i == 0 and len(tokens) > 1 and tokens[1] != "of"):
+            return None
+        candidates = _QUESTION_WORDS if known else self.stopwords
+        for word in sorted(candidates, key=lambda w: (len(w), w)):
+            if len(word) >= 2 and word[0] == token[0] and edit_distance(token, word, 1) <= 1:
+                return word
+        return None
+
+    def _phrase_concept(
+        self,
+        own: list[str],
+        expansion: tuple[tuple[str, bool], ...],
+        index: Index,
+        settings: Settings,
+    ) -> Concept:
+        """A glossary phrase as one concept: its own words, then what it expands to.
+
+        Expansions are searched at a lower weight than the words typed, except synonyms
+        standing in for a word the corpus does not have (a brand name, a British spelling,
+        "shock" in "shock therapy"), which are searched as if typed. Loose expansions only
+        partly cover the idea.
+        """
+        stands_in = not all(s in index for s in own)
+        terms: dict[str, tuple[float, float]] = {s: (1.0, 1.0) for s in own}
+        for stem, loose in expansion:
+            weight = 1.0 if stands_in and not loose else settings.expansion_weight
+            credit = settings.loose_credit if loose else settings.expansion_credit
+            terms.setdefault(stem, (weight, credit))
+        return Concept(
+            tuple((t, w) for t, (w, _) in terms.items()),
+            max(self._weight(s, index) for s in own),
+            tuple(c for _, c in terms.values()),
+        )
+
+    def _weight(self, stem: str, index: Index) -> float:
+        """How much a term counts towards coverage: its IDF, less for light words."""
+        return index.term_idf(stem) * (LIGHT_FACTOR if stem in self.light else 1.0)
+
+    def _phrases(self, stems: list[str]) -> list[tuple[int, int, tuple[tuple[str, bool], ...]]]:
         """Glossary phrases found in a stem sequence: longest first, not overlapping."""
-        found: list[tuple[int, int, tuple[str, ...]]] = []
+        found: list[tuple[int, int, tuple[tuple[str, bool], ...]]] = []
         taken: set[int] = set()
         for length in range(min(self.longest_phrase, len(stems)), 0, -1):
             for start in range(len(stems) - length + 1):
@@ -161,12 +252,3 @@ class Analyzer:
                     found.append((start, start + length, expansion))
                     taken.update(span)
         return sorted(found)
-
-    def state(self) -> dict[str, object]:
-        """Plain data for the on-disk cache."""
-        return {
-            "stems": self.stemmer.table,
-            "speller_words": self.speller.words,
-            "expansions": self.expansions,
-            "vocabulary": self.vocabulary,
-        }

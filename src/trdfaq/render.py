@@ -46,7 +46,9 @@ def _fill(text: str, width: int, prefix: str = "") -> list[str]:
     ]
 
 
-def _wrap_spans(text: str, spans: tuple[tuple[int, int], ...], style: Style, width: int) -> list[str]:
+def _wrap_spans(
+    text: str, spans: tuple[tuple[int, int], ...], style: Style, width: int
+) -> list[str]:
     """Wrap a quote as a block quotation, emboldening the highlighted character spans."""
     lines: list[str] = []
     offset = 0

@@ -17,9 +17,9 @@ import heapq
 import math
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .corpus import Passage, Settings
 
@@ -32,10 +32,22 @@ NUMPY_THRESHOLD = 5000
 
 @dataclass(frozen=True)
 class Concept:
-    """One idea in a query: the terms that express it, each with its query weight."""
+    """One idea in a query: the terms that express it, each with its query weight.
+
+    A passage covers the concept as fully as the best term of it that it contains: wholly for
+    a word of the question (weight 1 or more), partly for a glossary expansion or a term
+    carried over from an earlier question (their weight, below 1).
+    """
 
     terms: tuple[tuple[str, float], ...]
     weight: float  # how much it counts towards coverage (its IDF, scaled)
+    credits: tuple[float, ...] | None = None  # per term; default min(1, its weight)
+
+    def term_credits(self) -> tuple[float, ...]:
+        """How fully each term covers the concept."""
+        if self.credits is not None:
+            return self.credits
+        return tuple(min(1.0, weight) for _, weight in self.terms)
 
 
 @dataclass(frozen=True)
@@ -43,8 +55,9 @@ class Hit:
     """A passage retrieved for a query."""
 
     passage: Passage
-    score: float
-    coverage: float  # share of the query's concepts (IDF-weighted) the passage contains
+    score: float  # bm25 x coverage ** coverage_exponent: what hits are ranked by
+    coverage: float  # share of the query's concepts (IDF-weighted) the passage covers
+    bm25: float  # the plain BM25 score
 
 
 def lucene_idf(n_docs: int, doc_freq: int) -> float:
@@ -99,7 +112,7 @@ class Index:
     def build(
         cls,
         passages: Sequence[Passage],
-        fields: dict[str, Sequence[Sequence[str]]],
+        fields: Mapping[str, Sequence[Sequence[str]]],
         settings: Settings,
     ) -> Index:
         """Index passages from their analysed fields ({"text": [[stem, ...], ...], ...})."""
@@ -134,69 +147,77 @@ class Index:
         """A term's IDF over whole passages; terms the index lacks count as the rarest."""
         return self.idf.get(term, self.max_idf)
 
-    def search(self, concepts: Sequence[Concept], k: int) -> list[Hit]:
-        """The k best passages for a query, best first (ties broken by corpus order)."""
+    def search(
+        self, concepts: Sequence[Concept], k: int, coverage_exponent: float = 0.0
+    ) -> list[Hit]:
+        """The k best passages, by BM25 times coverage ** coverage_exponent (ties: corpus order).
+
+        With coverage_exponent 0 this is plain BM25 ranking; above 0 it prefers passages that
+        cover all of a question to ones that repeat a part of it (a coordination factor).
+        """
         if not self.passages or not concepts or k <= 0:
             return []
         total = sum(c.weight for c in concepts)
         if total <= 0:
             return []
         if len(self.passages) >= NUMPY_THRESHOLD:
-            ranked = self._search_numpy(concepts, k)
+            ranked = self._search_numpy(concepts, k, total, coverage_exponent)
         else:
-            ranked = self._search_python(concepts, k)
+            ranked = self._search_python(concepts, k, total, coverage_exponent)
         return [
-            Hit(self.passages[d], score, min(1.0, matched / total))
-            for d, score, matched in ranked
+            Hit(self.passages[d], score, min(1.0, covered), bm25)
+            for d, score, covered, bm25 in ranked
             if score > 0
         ]
 
-    def _search_python(self, concepts: Sequence[Concept], k: int) -> list[tuple[int, float, float]]:
+    def _search_python(
+        self, concepts: Sequence[Concept], k: int, total: float, exponent: float
+    ) -> list[tuple[int, float, float, float]]:
         scores: dict[int, float] = {}
-        matched: dict[int, float] = {}
+        covered: dict[int, float] = {}
         for concept in concepts:
-            seen: set[int] = set()
-            for term, query_weight in concept.terms:
+            credit: dict[int, float] = {}
+            for (term, query_weight), share in zip(
+                concept.terms, concept.term_credits(), strict=True
+            ):
                 found = self.postings.get(term)
                 if found is None:
                     continue
                 ids, impacts = found
                 for doc_id, impact in zip(ids, impacts, strict=True):
                     scores[doc_id] = scores.get(doc_id, 0.0) + query_weight * impact
-                seen.update(ids)
-            for doc_id in seen:
-                matched[doc_id] = matched.get(doc_id, 0.0) + concept.weight
-        best = heapq.nsmallest(k, scores.items(), key=lambda item: (-item[1], item[0]))
-        return [(d, s, matched[d]) for d, s in best]
+                    if credit.get(doc_id, 0.0) < share:
+                        credit[doc_id] = share
+            for doc_id, share in credit.items():
+                covered[doc_id] = covered.get(doc_id, 0.0) + share * concept.weight / total
+        final = {d: s * covered[d] ** exponent for d, s in scores.items()}
+        best = heapq.nsmallest(k, final.items(), key=lambda item: (-item[1], item[0]))
+        return [(d, s, covered[d], scores[d]) for d, s in best]
 
-    def _search_numpy(self, concepts: Sequence[Concept], k: int) -> list[tuple[int, float, float]]:
+    def _search_numpy(
+        self, concepts: Sequence[Concept], k: int, total: float, exponent: float
+    ) -> list[tuple[int, float, float, float]]:
         import numpy as np  # noqa: PLC0415 - only large corpora pay for numpy
 
         n = len(self.passages)
         scores = np.zeros(n, dtype=np.float64)
-        matched = np.zeros(n, dtype=np.float64)
+        covered = np.zeros(n, dtype=np.float64)
         for concept in concepts:
-            seen = np.zeros(n, dtype=bool)
-            for term, query_weight in concept.terms:
+            credit = np.zeros(n, dtype=np.float64)
+            for (term, query_weight), share in zip(
+                concept.terms, concept.term_credits(), strict=True
+            ):
                 found = self.postings.get(term)
                 if found is None:
                     continue
                 ids = np.frombuffer(found[0], dtype=np.uint32)
                 scores[ids] += query_weight * np.frombuffer(found[1], dtype=np.float64)
-                seen[ids] = True
-            matched[seen] += concept.weight
-        candidates = np.flatnonzero(scores > 0)
+                credit[ids] = np.maximum(credit[ids], share)
+            covered += credit * (concept.weight / total)
+        final = scores * covered**exponent if exponent else scores
+        candidates = np.flatnonzero(final > 0)
         if len(candidates) > k:
-            kth = np.partition(scores[candidates], len(candidates) - k)[len(candidates) - k]
-            candidates = candidates[scores[candidates] >= kth]  # keeps ties at the boundary
-        order = sorted(candidates.tolist(), key=lambda d: (-scores[d], d))[:k]
-        return [(d, float(scores[d]), float(matched[d])) for d in order]
-
-    def state(self) -> dict[str, Any]:
-        """Plain data for the on-disk cache."""
-        return {"passages": self.passages, "postings": self.postings, "idf": self.idf}
-
-    @classmethod
-    def from_state(cls, state: dict[str, Any]) -> Index:
-        """Rebuild an index from `state()`."""
-        return cls(state["passages"], state["postings"], state["idf"])
+            kth = np.partition(final[candidates], len(candidates) - k)[len(candidates) - k]
+            candidates = candidates[final[candidates] >= kth]  # keeps ties at the boundary
+        order = sorted(candidates.tolist(), key=lambda d: (-final[d], d))[:k]
+        return [(d, float(final[d]), float(covered[d]), float(scores[d])) for d in order]

@@ -29,100 +29,206 @@ CATEGORIES = (
 )
 _GROUP_KEYS = ("id", "category", "patterns", "phrases", "alone")
 _TERM_REF = re.compile(r"(?<!\\)\{([a-z_]+)\}")
-# Between a reporting verb and the words it reports: spaces, quotes, a colon.
-_QUOTE_GAP = re.compile(r"[ '\":]{0,6}")
+# Between a reporting verb and the words it reports: quotes, a colon, "i", an adverb.
+_QUOTE_GAP = re.compile(
+    r"(?: [\":])*(?: i)?(?: (?:just|really|honestly|literally|actually|seriously|kind of|still|so|am))?"
+)
 
-_APOSTROPHES = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u02bc": "'", "\u00b4": "'", "`": "'", "\uff07": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"',
-    }
-)  # fmt: skip
+_QUOTES = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\u00b4": "'", "`": "'", "\uff07": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
+    "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+}  # fmt: skip
+_DROP = frozenset(("Cc", "Cf", "Cs", "Co", "Cn"))
+
+
+class _CharTable(dict[int, "str | None"]):
+    """A str.translate table filled on demand: quotes unified, spaces unified, invisibles dropped."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        value = " " if ch.isspace() else None if unicodedata.category(ch) in _DROP else ch
+        if len(self) < 20_000:  # bounded: a message of every code point cannot grow it forever
+            self[code] = value
+        return value
+
+
+_CHARS = _CharTable({ord(k): v for k, v in _QUOTES.items()})
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "!": "i", "$": "s"}
+_LEET_ANY = re.compile(r"[013457@!$]")
 _LEET_CHAR = re.compile(r"(?<=[a-z])[013457@!$](?=[a-z])")
+_ANY_RUN_OF_3 = re.compile(r"(.)\1\1")  # a cheap first look; most messages have none
 _RUN_OF_3 = re.compile(r"([^\W\d_])\1{2,}")
+_WORD_EDGES = str.maketrans({c: " " for c in '.,!?;:"()[]{}<>*~'})
 _SPACES = re.compile(r"\s+")
+_NOT = ["do", "does", "did", "is", "are", "was", "were", "would", "should", "could", "has", "have", "had", "must", "need"]
+_SHORT_FORMS = {
+    **{f"{w}n't": f"{w} not" for w in _NOT},
+    **{f"{w}nt": f"{w} not" for w in _NOT},
+    "i'm": "i am", "im": "i am", "i've": "i have", "ive": "i have", "i'll": "i will",
+    "i'd": "i had", "can't": "cannot", "cant": "cannot", "won't": "will not", "wont": "will not",
+    "ain't": "am not", "you're": "you are", "youre": "you are", "they're": "they are",
+    "theyre": "they are", "we're": "we are", "it's": "it is", "that's": "that is",
+    "thats": "that is", "what's": "what is", "whats": "what is", "there's": "there is",
+    "theres": "there is", "here's": "here is", "who's": "who is", "where's": "where is",
+    "how's": "how is", "shes": "she's", "hes": "he's", "gonna": "going to", "wanna": "want to",
+    "gotta": "got to", "tryna": "trying to", "kinda": "kind of", "dunno": "do not know",
+    "idk": "i do not know", "cuz": "because", "coz": "because", "cos": "because",
+    "bc": "because", "rn": "right now", "tonite": "tonight", "2nite": "tonight",
+    "2night": "tonight", "tn": "tonight", "tmrw": "tomorrow", "tmr": "tomorrow",
+    "tmrrw": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow", "u": "you", "ur": "your",
+    "pls": "please", "plz": "please", "ppl": "people", "abt": "about", "w/": "with",
+}  # fmt: skip
+# "i'd"/"id" is "i would" only before these; otherwise "i'd" is "i had" and "id" stays (an ID).
 _WOULD_VERBS = (
-    r"be|rather|like|love|prefer|want|do|die|kill|end|go|never|just|sooner|really|honestly|"
-    r"probably|totally|gladly|happily|take|try|stop|say|feel|not"
+    "be|rather|like|love|prefer|want|do|die|kill|end|go|never|just|sooner|really|honestly|"
+    "probably|totally|gladly|happily|take|try|stop|say|feel|not"
 )
-_CONTRACTIONS = (
-    (r"\bi'?m\b", "i am"),
-    (r"\bi'?ve\b", "i have"),
-    (r"\bi'll\b", "i will"),
-    (rf"\bi'?d (?=(?:{_WOULD_VERBS})\b)", "i would "),
-    (r"\bi'd\b", "i had"),
-    (r"\bcan'?t\b", "cannot"),
-    (r"\bwon'?t\b", "will not"),
-    (r"\bain'?t\b", "am not"),
-    (r"\b(do|does|did|is|are|was|were|would|should|could|has|have|had|must|need)n'?t\b", r"\1 not"),
-    (r"\b(you|they|we)'re\b", r"\1 are"),
-    (r"\b(you|they)re\b", r"\1 are"),
-    (r"\b(it|that|what|there|here|who|where|how)'s\b", r"\1 is"),
-    (r"\b(that|what|there|who)s\b", r"\1 is"),
-    (r"\b(she|he)s\b", r"\1's"),
-    (r"\bgonna\b", "going to"),
-    (r"\bwanna\b", "want to"),
-    (r"\bgotta\b", "got to"),
-    (r"\btryna\b", "trying to"),
-    (r"\bkinda\b", "kind of"),
-    (r"\bdunno\b", "do not know"),
-    (r"\bidk\b", "i do not know"),
-    (r"\b(?:cuz|coz|cos|bc)\b", "because"),
-    (r"\brn\b", "right now"),
-    (r"\b(?:tonite|2nite|2night|tn)\b", "tonight"),
-    (r"\b(?:tmrw|tmr|tmrrw|2moro|2morrow)\b", "tomorrow"),
-    (r"\bu\b", "you"),
-    (r"\bur\b", "your"),
-    (r"\bpl[sz]\b", "please"),
-    (r"\bppl\b", "people"),
-    (r"\babt\b", "about"),
-    (r"\bw/", "with "),
+_SHORT_FORM = re.compile(
+    rf"(?<![\w'])(?:(?P<would>i'?d)(?= (?:{_WOULD_VERBS})\b)|"
+    + "(?P<short>"
+    + "|".join(re.escape(k) for k in sorted(_SHORT_FORMS, key=len, reverse=True))
+    + r"))(?![\w'])"
 )
-_CONTRACTION_RES = tuple((re.compile(p), r) for p, r in _CONTRACTIONS)
 
 
-def _drop_char(ch: str) -> bool:
-    """Control, format (zero-width, direction marks), surrogate and unassigned characters go."""
-    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")
+def _expand_short(match: re.Match[str]) -> str:
+    return "i would" if match.group("would") else _SHORT_FORMS[match.group("short")]
 
 
 def _clean(message: str) -> str:
-    text = unicodedata.normalize("NFKC", message.translate(_APOSTROPHES)).translate(_APOSTROPHES)
-    text = "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or not _drop_char(ch))
+    text = unicodedata.normalize("NFKC", message.translate(_CHARS)).translate(_CHARS)
     text = unicodedata.normalize("NFKC", text.casefold())
-    return _LEET_CHAR.sub(lambda m: _LEET[m.group()], text)
+    return _LEET_CHAR.sub(lambda m: _LEET[m.group()], text) if _LEET_ANY.search(text) else text
 
 
 def _expand(text: str) -> str:
-    for pattern, replacement in _CONTRACTION_RES:
-        text = pattern.sub(replacement, text)
+    words = set(text.translate(_WORD_EDGES).split())
+    if not words.isdisjoint(_SHORT_FORMS) or "id" in words:
+        text = _SHORT_FORM.sub(_expand_short, text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _squeeze(text: str, keep: str) -> str:
+    return _RUN_OF_3.sub(keep, text) if _ANY_RUN_OF_3.search(text) else text
 
 
 def normalise(message: str) -> str:
     """Fold case, quotes, invisible characters, letter runs, leetspeak and contractions."""
-    return _expand(_RUN_OF_3.sub(r"\1\1", _clean(message)))
+    return _expand(_squeeze(_clean(message), r"\1\1"))
 
 
 def _variants(message: str) -> tuple[str, ...]:
     """The normalised message, plus the variant with letter runs squeezed to one if it differs."""
     cleaned = _clean(message)
-    two = _expand(_RUN_OF_3.sub(r"\1\1", cleaned))
-    one = _expand(_RUN_OF_3.sub(r"\1", cleaned))
-    return (two,) if one == two else (two, one)
+    two, one = _squeeze(cleaned, r"\1\1"), _squeeze(cleaned, r"\1")
+    return (_expand(two),) if one == two else (_expand(two), _expand(one))
 
 
-_SPLIT_HYPHEN = re.compile(r"[-_\u2010-\u2015]+")
-_SPLIT_PUNCT = re.compile(r"([^\w\s'])|(?<![^\W\d_])'|'(?![^\W\d_])|(?<=\d)(?=[^\W\d_])")
+_HYPHENS = re.compile(r"[-_'\u2010-\u2015]+")
+_PUNCT = re.compile(r"([^\w\s'])")
+_DIGIT_LETTER = re.compile(r"(\d)(?=[^\W\d_])")
 
 
 def _padded(text: str) -> str:
-    """The text the rules see: punctuation set apart, hyphens as spaces, a space at each end."""
-    text = _SPLIT_PUNCT.sub(lambda m: f" {m.group()} " if m.group() else " ", _SPLIT_HYPHEN.sub(" ", text))
-    return f" {_SPACES.sub(' ', text).strip()} "
+    """The text the rules see: punctuation set apart, hyphens and apostrophes as spaces."""
+    text = _HYPHENS.sub(" ", _PUNCT.sub(r" \1 ", text))
+    text = _SPACES.sub(" ", _DIGIT_LETTER.sub(r"\1 ", text)).strip()
+    return f" {text} "
+
+
+# Speed gate. A rule is tried only if some word of the message starts with a stem that every
+# match must contain at a word start. Stems are read off the pattern: its literal words and
+# required groups of alternatives that follow a space ("i (?:want|wish) to die" -> {"die"}),
+# choosing the rarest such element. A pattern that gives no such element is always tried.
+_STEM = 4
+_ATOM = re.compile(r"\\.|\[(?:\\.|[^\]])+\]|.", re.DOTALL)
+_QUANT = re.compile(r"(?:[?*+]|\{\d*,?\d*\})\??")
+
+
+def _close(src: str, i: int) -> int | None:
+    """Index of the ")" matching the "(" at i."""
+    depth = 0
+    for m in _ATOM.finditer(src, i):
+        depth += {"(": 1, ")": -1}.get(m.group(), 0)
+        if depth == 0:
+            return m.start()
+    return None
+
+
+def _atoms(src: str) -> list[tuple[str, str]] | None:
+    """(atom, quantifier) pairs of a regex; None if a group does not close."""
+    out, i = [], 0
+    while i < len(src):
+        end = _close(src, i) if src[i] == "(" else _ATOM.match(src, i).end() - 1  # type: ignore[union-attr]
+        if end is None:
+            return None
+        quant = _QUANT.match(src, end + 1)
+        out.append((src[i : end + 1], quant.group() if quant else ""))
+        i = quant.end() if quant else end + 1
+    return out
+
+
+def _branches(src: str) -> list[list[tuple[str, str]]] | None:
+    """The top-level alternatives of a regex, each as (atom, quantifier) pairs."""
+    atoms = _atoms(src)
+    if atoms is None:
+        return None
+    branches: list[list[tuple[str, str]]] = [[]]
+    for atom, quant in atoms:
+        branches[-1:] = [branches[-1], []] if atom == "|" else [[*branches[-1], (atom, quant)]]
+    return branches
+
+
+def _stems(src: str) -> frozenset[str] | None:
+    """Stems one of which starts a word of every match of src (which starts at a word start)."""
+    found = [_branch_stems(b) for b in _branches(src) or [[("(", "")]]]
+    return frozenset().union(*[f for f in found if f is not None]) if None not in found else None
+
+
+def _ends_at_word_start(group: str) -> bool:
+    """Whether every alternative of a "(?:...)" group ends with a plain space."""
+    return all(b and b[-1] == (" ", "") for b in _branches(group[3:-1]) or [[]])
+
+
+def _branch_stems(atoms: list[tuple[str, str]]) -> frozenset[str] | None:
+    options: list[frozenset[str]] = []
+    word: str | None = ""  # the literal word being read, if it began at a word start
+    for atom, quant in [*atoms, (" ", "")]:
+        if atom.startswith(("(?=", "(?!", "(?<")):
+            continue  # zero width
+        if word is not None and len(atom) == 1 and atom.isalnum():
+            if not quant:
+                word += atom
+                continue
+            word += atom if quant[0] == "+" else ""
+        if word:
+            options.append(frozenset((word[:_STEM],)))
+        optional = quant[:1] in ("?", "*") or quant.startswith(("{0", "{,"))
+        if word == "" and atom.startswith("(?:") and not optional:
+            inner = _stems(atom[3:-1])
+            options += [inner] if inner else []
+        keeps_start = word == "" and atom.startswith("(?:") and _ends_at_word_start(atom)
+        word = "" if (atom == " " and not quant) or keeps_start else None
+    return max(options, key=_rarity, default=None)
+
+
+# Words so common that a gate on them saves nothing.
+_COMMON = frozenset(
+    ["a", "i", "me", "my", "the", "to", "and", "he", "she", "her", "his", "they", "them", "their", "it", "is", "of", "in", "on", "for", "you", "do", "be"]
+)
+
+
+def _rarity(stems: frozenset[str]) -> tuple[bool, int, int]:
+    return stems.isdisjoint(_COMMON), min(map(len, stems)), -len(stems)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compiled pattern and the stems that gate it (None: always tried)."""
+
+    regex: re.Pattern[str]
+    stems: frozenset[str] | None
 
 
 @dataclass(frozen=True)
@@ -131,7 +237,7 @@ class RuleGroup:
 
     id: str
     category: str
-    regexes: tuple[re.Pattern[str], ...]
+    rules: tuple[Rule, ...]
     alone: bool = False
 
 
@@ -146,22 +252,23 @@ class SafetyRules:
         return tuple(g for g in self.groups if g.category in categories)
 
 
-def _expand_terms(source: str, terms: dict[str, str], fail: Record, line: int | None) -> str:
+def _expand_terms(source: str, terms: dict[str, str], rec: Record, line: int | None) -> str:
     def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in terms:
-            raise PromptError(f"{fail.what}: unknown term {{{name}}}", fail.path, line)
-        return terms[name]
+        if match.group(1) not in terms:
+            raise PromptError(f"{rec.what}: unknown term {{{match.group(1)}}}", rec.path, line)
+        return terms[match.group(1)]
 
     return _TERM_REF.sub(replace, source)
 
 
-def _compile(source: str, rec: Record, line: int | None) -> re.Pattern[str]:
-    # The leading space anchors every rule at a word start and gives re a literal prefix to scan for.
+def _compile(source: str, rec: Record, line: int | None) -> Rule:
+    # The leading space anchors every rule at a word start and gives re a literal to scan for.
     try:
-        return re.compile(f" (?:{source})")
+        return Rule(re.compile(f" (?:{source})"), _stems(source))
     except re.error as exc:
-        raise PromptError(f"{rec.what}: bad regular expression {source!r}: {exc}", rec.path, line) from None
+        raise PromptError(
+            f"{rec.what}: bad regular expression {source!r}: {exc}", rec.path, line
+        ) from None
 
 
 def _item_lines(rec: Record, key: str) -> list[int | None]:
@@ -178,9 +285,8 @@ def _load_terms(top: Record) -> dict[str, str]:
         name = next(iter(rec.data))
         if not re.fullmatch(r"[a-z_]+", str(name)) or name in terms:
             raise rec.fail(f"term name {name!r} must be new and lower-case letters and underscores")
-        source = _expand_terms(rec.req(name), terms, rec, rec.line)
-        _compile(source, rec, rec.line)
-        terms[name] = source
+        terms[name] = _expand_terms(rec.req(name), terms, rec, rec.line)
+        _compile(terms[name], rec, rec.line)
     return terms
 
 
@@ -190,16 +296,20 @@ def _load_group(rec: Record, terms: dict[str, str]) -> RuleGroup:
     if category not in CATEGORIES:
         raise rec.fail(f"unknown category {category!r} (expected one of: {', '.join(CATEGORIES)})")
     rec.what = f"group {group_id!r}"
-    alone = rec.bool("alone")
+    alone = rec.flag("alone")
     if alone and category != "imminent":
         raise rec.fail("'alone' is only for imminent groups")
-    sources = [(p, ln) for p, ln in zip(rec.strings("patterns", optional=True), _item_lines(rec, "patterns"))]
-    phrases = zip(rec.strings("phrases", optional=True), _item_lines(rec, "phrases"))
-    sources += [(re.escape(_padded(normalise(p)).strip()) + r"(?![a-z0-9])", ln) for p, ln in phrases]
+    sources = list(
+        zip(rec.strings("patterns", optional=True), _item_lines(rec, "patterns"), strict=True)
+    )
+    phrases = zip(rec.strings("phrases", optional=True), _item_lines(rec, "phrases"), strict=True)
+    sources += [
+        (re.escape(_padded(normalise(p)).strip()) + r"(?![a-z0-9])", ln) for p, ln in phrases
+    ]
     if not sources:
         raise rec.fail("needs 'patterns' or 'phrases'")
-    regexes = tuple(_compile(_expand_terms(s, terms, rec, ln), rec, ln) for s, ln in sources)
-    return RuleGroup(group_id, category, regexes, alone)
+    rules = tuple(_compile(_expand_terms(s, terms, rec, ln), rec, ln) for s, ln in sources)
+    return RuleGroup(group_id, category, rules, alone)
 
 
 def load_safety_rules(path: Path) -> SafetyRules:
@@ -207,13 +317,11 @@ def load_safety_rules(path: Path) -> SafetyRules:
     top = top_record(path, PromptError, "safety rules")
     top.only(("terms", "groups"))
     terms = _load_terms(top)
-    groups, seen = [], set()
+    groups: list[RuleGroup] = []
     for rec in top.records("groups", "group"):
-        group = _load_group(rec, terms)
-        if group.id in seen:
-            raise rec.fail(f"duplicate group id {group.id!r}")
-        seen.add(group.id)
-        groups.append(group)
+        groups.append(_load_group(rec, terms))
+        if groups[-1].id in {g.id for g in groups[:-1]}:
+            raise rec.fail(f"duplicate group id {groups[-1].id!r}")
     return SafetyRules(tuple(groups))
 
 
@@ -232,60 +340,74 @@ class Assessment:
 Span = tuple[int, int]
 
 
-def _spans(groups: Iterable[RuleGroup], text: str, fired: list[str]) -> list[tuple[str, Span]]:
-    found = [(g.id, m.span()) for g in groups for rx in g.regexes for m in rx.finditer(text)]
-    fired.extend(dict.fromkeys(gid for gid, _ in found))
-    return found
+class _Scan:
+    """One padded message variant, with the word stems present for gating, and the groups that fired."""
 
+    def __init__(self, text: str, fired: list[str]) -> None:
+        self.text, self.fired = text, fired
+        self.stems = {w[:n] for w in set(text.split()) for n in range(1, _STEM + 1)}
 
-def _any(groups: Iterable[RuleGroup], text: str, fired: list[str]) -> bool:
-    hits = [g.id for g in groups if any(rx.search(text) for rx in g.regexes)]
-    fired.extend(hits)
-    return bool(hits)
+    def _live(self, group: RuleGroup) -> list[re.Pattern[str]]:
+        return [
+            r.regex for r in group.rules if r.stems is None or not r.stems.isdisjoint(self.stems)
+        ]
+
+    def spans(self, groups: Iterable[RuleGroup]) -> list[Span]:
+        found: list[Span] = []
+        for group in groups:
+            hits = [m.span() for rx in self._live(group) for m in rx.finditer(self.text)]
+            self.fired.extend([group.id] if hits else [])
+            found += hits
+        return found
+
+    def any(self, groups: Iterable[RuleGroup]) -> bool:
+        hits = [g.id for g in groups if any(rx.search(self.text) for rx in self._live(g))]
+        self.fired.extend(hits)
+        return bool(hits)
+
+    def mask(self, groups: Iterable[RuleGroup]) -> None:
+        """Blank out what the groups match (same length, so offsets stay put)."""
+        for group in groups:
+            for rx in self._live(group):
+                masked = rx.sub(lambda m: " " * len(m.group()), self.text)
+                if masked != self.text:
+                    self.fired.append(group.id)
+                    self.text = masked
 
 
 def _overlaps(span: Span, others: list[Span]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in others)
 
 
-def _mask(text: str, groups: Iterable[RuleGroup], fired: list[str]) -> str:
-    """Blank out what the groups match (same length, so offsets stay put)."""
-    for group in groups:
-        for rx in group.regexes:
-            masked = rx.sub(lambda m: " " * len(m.group()), text)
-            if masked != text:
-                fired.append(group.id)
-                text = masked
-    return text
-
-
-def _assess_text(text: str, rules: SafetyRules, fired: list[str]) -> tuple[bool, bool, bool, bool, bool]:
-    text = _mask(text, rules.of("benign"), fired)
-    topic = _any(rules.of("topic_mention"), text, fired)
-    advice = _any(rules.of("medical_advice"), text, fired)
-    text = _mask(text, rules.of("informational"), fired)
-    self_groups = rules.of(*SELF_CATEGORIES) + tuple(g for g in rules.of("imminent") if g.alone)
-    own = _spans(self_groups, text, fired)
-    past = [s for _, s in _spans(rules.of("history"), text, fired)]
-    others = [s for _, s in _spans(rules.of("third_party"), text, fired) if not _overlaps(s, past)]
-    speech_ends = [e for _, (_, e) in _spans(rules.of("reported_speech"), text, fired)]
+def _assess_text(scan: _Scan, rules: SafetyRules) -> tuple[bool, bool, bool, bool, bool]:
+    scan.mask(rules.of("benign"))
+    topic = scan.any(rules.of("topic_mention"))
+    advice = scan.any(rules.of("medical_advice"))
+    scan.mask(rules.of("informational"))
+    own = scan.spans(rules.of(*SELF_CATEGORIES) + tuple(g for g in rules.of("imminent") if g.alone))
+    others = scan.spans(rules.of("third_party"))
+    if not own and not others:
+        return False, False, False, topic, advice
+    past = scan.spans(rules.of("history"))
+    others = [s for s in others if not _overlaps(s, past)]
+    speech_ends = [end for _, end in scan.spans(rules.of("reported_speech"))]
 
     def reported(span: Span) -> bool:
-        return any(0 <= span[0] - e <= 6 and _QUOTE_GAP.fullmatch(text, e, span[0]) for e in speech_ends)
+        gaps = (scan.text[end : span[0]] for end in speech_ends if 0 <= span[0] - end <= 24)
+        return any(_QUOTE_GAP.fullmatch(gap) for gap in gaps)
 
-    live = [s for _, s in own if not _overlaps(s, past)]
+    live = [s for s in own if not _overlaps(s, past)]
     self_danger = any(not _overlaps(s, others) and not reported(s) for s in live)
     other_danger = bool(others) or any(reported(s) for s in live)
     crisis = self_danger or other_danger
-    imminent = crisis and _any(rules.of("imminent"), text, fired)
-    topic = topic or crisis or bool(own) or bool(past)
-    return crisis, other_danger and not self_danger, imminent, topic, advice
+    imminent = crisis and scan.any(rules.of("imminent"))
+    return crisis, other_danger and not self_danger, imminent, True, advice
 
 
 def assess(message: str, rules: SafetyRules) -> Assessment:
     """Decide whether a message shows danger, to whom and how soon, and whether it asks for advice."""
     fired: list[str] = []
-    flags = [_assess_text(_padded(v), rules, fired) for v in _variants(message)]
+    flags = [_assess_text(_Scan(_padded(v), fired), rules) for v in _variants(message)]
     crisis, about_other, imminent, topic, advice = (any(col) for col in zip(*flags, strict=True))
     if crisis and not all(f[1] for f in flags if f[0]):
         about_other = False

@@ -108,7 +108,7 @@ class Record:
             known = ", ".join(sorted(allowed))
             raise self.fail(f"unknown key {unknown[0]!r} (expected one of: {known})")
 
-    def str(self, key: str, *, optional: bool = False, empty: bool = False) -> str | None:
+    def text(self, key: str, *, optional: bool = False, empty: bool = False) -> str | None:
         """A string value; missing or null only if `optional`, blank only if `empty`."""
         value = self.data.get(key)
         if value is None:
@@ -125,11 +125,11 @@ class Record:
 
     def req(self, key: str) -> str:
         """A required, non-empty string value."""
-        value = self.str(key)
+        value = self.text(key)
         assert value is not None
         return value
 
-    def bool(self, key: str, default: bool = False) -> bool:
+    def flag(self, key: str, default: bool = False) -> bool:
         """A boolean value."""
         value = self.data.get(key, default)
         if not isinstance(value, bool):
@@ -143,7 +143,7 @@ class Record:
             raise self.fail(f"{key!r} must be a number")
         return float(value)
 
-    def list(self, key: str, *, optional: bool = False) -> list[Any]:
+    def items(self, key: str, *, optional: bool = False) -> list[Any]:
         """A list value (missing or null is an empty list if `optional`)."""
         value = self.data.get(key)
         if value is None:
@@ -156,11 +156,11 @@ class Record:
 
     def strings(self, key: str, *, optional: bool = False) -> tuple[str, ...]:
         """A list of non-empty strings."""
-        items = self.list(key, optional=optional)
+        items = self.items(key, optional=optional)
         out = []
         for item in items:
             if isinstance(item, (int, float)) and not isinstance(item, bool):
-                item = str(item)
+                item = str(item)  # a bare number in YAML, such as a year
             if not isinstance(item, str) or not item.strip():
                 raise self.fail(f"every item of {key!r} must be non-empty text")
             out.append(item)
@@ -168,7 +168,7 @@ class Record:
 
     def records(self, key: str, what: str, *, optional: bool = False) -> list[Record]:
         """The items of a list of mappings, each as a Record with its own line."""
-        items = self.list(key, optional=optional)
+        items = self.items(key, optional=optional)
         lines = getattr(items, "item_lines", [self.line] * len(items))
         return [
             Record(item, self.path, self.error, f"{what} #{i + 1}", line)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from trdfaq.analysis import (
     Speller,
@@ -118,3 +120,8 @@ def test_analysis_needs_no_nltk_data_or_network(tmp_path) -> None:  # type: igno
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@given(st.text(alphabet="abcde", max_size=7), st.text(alphabet="abcde", max_size=7))
+def test_the_one_edit_fast_path_agrees_with_the_full_distance(a: str, b: str) -> None:
+    assert (edit_distance(a, b, limit=1) <= 1) == (edit_distance(a, b, limit=3) <= 1)

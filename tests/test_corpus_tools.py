@@ -352,11 +352,7 @@ def test_promotion_patterns(line: str, reason: str | None) -> None:
 
 @pytest.fixture
 def clean_corpus(corpus_copy: Path) -> Path:
-    """The tiny corpus without its glossary entry whose terms no passage uses."""
-    glossary = corpus_copy / "glossary.yaml"
-    glossary.write_text(
-        glossary.read_text().replace("  - terms: [bicycle, bike]\n    also: [cycle]\n", "")
-    )
+    """The tiny corpus, which checks clean even with --strict."""
     return corpus_copy
 
 
@@ -428,7 +424,7 @@ CASES = [
     (
         "invalid yaml",
         _edit(BICYCLE, "    questions:\n      - how do I look", "    questions: [\n      - how"),
-        "passages/bicycle.yaml:7: error: invalid YAML: expected the node content, but found '-'",
+        "passages/bicycle.yaml:7: error: invalid YAML: did not find expected node content",
         2, 2,
     ),
     (
@@ -529,7 +525,7 @@ CASES = [
     (
         "glossary term",
         _append("glossary.yaml", "  - terms: [unicycle, chains]\n    also: [monocycle]\n"),
-        "glossary.yaml:7: warning: glossary term 'unicycle' does not occur in any passage (after "
+        "glossary.yaml:9: warning: glossary term 'unicycle' does not occur in any passage (after "
         "stemming): fix its spelling, or remove it",
         0, 1,
     ),
@@ -553,7 +549,7 @@ def test_check_reports_each_problem_at_its_file_and_line(
     code, out = check(clean_corpus, capsys)
     lines = out.splitlines()
     assert len(lines) == 2, out  # the one problem, then the summary
-    assert lines[0].startswith(f"{clean_corpus}/{expected}")
+    assert lines[0] == f"{clean_corpus}/{expected}"
     assert lines[1] == ("1 error, 0 warnings" if status == 2 else "0 errors, 1 warning")
     assert code == status
     assert check(clean_corpus, capsys, "--strict")[0] == strict_status

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 
@@ -42,6 +41,8 @@ _IRREGULAR = (
     "andes",
 )
 _MAX_SUFFIX = 10
+_MIN_KEYED_STEM = 4
+_MEMO_SIZE = 4096
 _INFLECTIONS = (
     "s",
     "es",
@@ -91,6 +92,23 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
 
 
+# Sentence ends, and line breaks (each bullet of a list is its own line).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences (and list items) of a text."""
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
 def tokenize(text: str) -> list[str]:
     """Split text into normalised word tokens."""
     return _TOKEN.findall(normalise(text))
@@ -132,11 +150,14 @@ class Stemmer:
         self.table = dict(table)
         # Stems keyed by all but their last letter: a word whose stem is in the vocabulary
         # starts with such a key (see _IRREGULAR), so a word starting with none of them
-        # cannot match anything and needs no stemming.
+        # cannot match anything and needs no stemming. Stems under 4 letters would make keys
+        # that half the language starts with; the forms of those short words that people
+        # type are in the precomputed table instead (see `stem_table`).
         self._keys: dict[str, int] = {}
         for stem in vocabulary:
-            key = stem[:-1]
-            self._keys[key] = max(self._keys.get(key, 0), len(stem))
+            if len(stem) >= _MIN_KEYED_STEM:
+                key = stem[:-1]
+                self._keys[key] = max(self._keys.get(key, 0), len(stem))
 
     def could_match(self, word: str) -> bool:
         """Whether `word` might stem to a vocabulary stem (cheap, may say yes wrongly)."""
@@ -151,6 +172,8 @@ class Stemmer:
         found = self.table.get(word)
         if found is not None:
             return found
+        if len(word) <= 2 or word.isdigit():
+            return word  # Snowball leaves these as they are
         if not self.could_match(word):
             return None
         found = snowball_stem(word)
@@ -172,10 +195,29 @@ def stem_table(words: Iterable[str], vocabulary: set[str] | None = None) -> dict
     return table
 
 
+def _within_one(a: str, b: str) -> bool:
+    """Whether one substitution, insertion, deletion or adjacent swap turns a into b."""
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+        return swapped and a[i + 2 :] == b[i + 2 :]
+    return len(b) - len(a) == 1 and a[i:] == b[i + 1 :]
+
+
 def edit_distance(a: str, b: str, limit: int) -> int:
     """Damerau-Levenshtein (optimal string alignment) distance, or limit+1 once above limit."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    if a == b:
+        return 0
+    if limit == 1:
+        return 1 if _within_one(a, b) else 2
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -198,29 +240,40 @@ def typo_limit(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
-@dataclass(frozen=True)
 class Speller:
     """Maps an unknown word to the closest known word (by edit distance, then frequency)."""
 
-    words: tuple[str, ...]  # known words, most frequent first
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = tuple(words)  # known words, most frequent first
+        self._memo: dict[str, str | None] = {}
+        # Known words by (first letter, length): a misspelling rarely touches the first
+        # letter, so only a few buckets need comparing.
+        self._buckets: dict[tuple[str, int], list[tuple[int, str]]] = {}
+        for rank, word in enumerate(self.words):
+            self._buckets.setdefault((word[0], len(word)), []).append((rank, word))
 
     def correct(self, word: str) -> str | None:
         """The closest known word within the typo limit, or None."""
+        if word in self._memo:
+            return self._memo[word]
+        found = self._closest(word)
+        if len(self._memo) >= _MEMO_SIZE:  # in memory only, bounded; never written anywhere
+            self._memo.clear()
+        self._memo[word] = found
+        return found
+
+    def _closest(self, word: str) -> str | None:
         limit = typo_limit(word)
         if not limit:
             return None
         best: tuple[int, int, str] | None = None
-        swapped = word[1::-1]
-        for rank, known in enumerate(self.words):
-            # Misspellings rarely touch the first letter; skipping words that differ there
-            # keeps this fast on large vocabularies.
-            if abs(len(known) - len(word)) > limit:
-                continue
-            if known[0] != word[0] and not known.startswith(swapped):
-                continue
-            distance = edit_distance(word, known, limit)
-            if distance <= limit and (best is None or (distance, rank) < best[:2]):
-                best = (distance, rank, known)
-                if distance == 1 and rank == 0:
-                    break
+        firsts = {word[0], word[1]}  # word[1]: the first two letters swapped
+        for first in firsts:
+            for length in range(len(word) - limit, len(word) + limit + 1):
+                for rank, known in self._buckets.get((first, length), ()):
+                    if first != word[0] and not known.startswith(word[1::-1]):
+                        continue
+                    distance = edit_distance(word, known, limit)
+                    if distance <= limit and (best is None or (distance, rank) < best[:2]):
+                        best = (distance, rank, known)
         return None if best is None else best[2]

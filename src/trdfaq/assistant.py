@@ -188,7 +188,7 @@ class Conversation:
         footer: str | None,
     ) -> Answer:
         a = self.assistant
-        stems_of = a.engine.analyzer.content_stems
+        stems_of = a.engine.stems
         idf = a.engine.index.term_idf
         rest = [h for h in hits if h not in chosen]
         weights = query.weights()

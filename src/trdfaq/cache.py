@@ -21,7 +21,7 @@ from .paths import cache_dir
 
 T = TypeVar("T")
 FORMAT = 1  # bump when the cached data's shape changes
-KEEP = 16  # entries kept; older ones are removed
+KEEP = 32  # entries kept; older ones are removed
 IGNORED_SUFFIXES = frozenset({".pyc", ".tmp", ".swp"})
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
+from .analysis import sentence_spans
 from .answer import Corroboration, Crisis, CrisisResource, Quote, ResourceLink, SourceRef
 from .corpus import Passage, Settings
 from .errors import QuestionError
 from .prompts import CrisisPrompts, Resource
 from .retrieval import Hit
 
-# Sentence ends, and line breaks (each bullet is its own line).
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 # How alike two passages' words must be to count as saying the same thing.
 CORROBORATION_OVERLAP = 0.45
 
@@ -95,16 +93,16 @@ def is_confident(hit: Hit, settings: Settings) -> bool:
 def highlights(
     text: str,
     weights: Mapping[str, float],
-    stems_of: Callable[[str], list[str]],
+    stems_of: Callable[[str], Collection[str]],
     idf: Callable[[str], float],
 ) -> tuple[tuple[int, int], ...]:
     """Spans of the sentences in `text` that best match the question's (weighted) terms."""
-    spans = _sentences(text)
+    spans = sentence_spans(text)
     if len(spans) < 2:
         return ()
     scored = []
     for start, end in spans:
-        overlap = set(stems_of(text[start:end])) & weights.keys()
+        overlap = weights.keys() & stems_of(text[start:end])
         scored.append((sum(idf(s) * weights[s] for s in overlap), start, end))
     top = max(score for score, _, _ in scored)
     if top <= 0:
@@ -113,22 +111,10 @@ def highlights(
     return tuple(sorted((s, e) for score, s, e in chosen if score >= 0.6 * top))
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    spans = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.start() > start:
-            spans.append((start, match.start()))
-        start = match.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
-
-
 def corroborations(
     hit: Hit,
     others: Sequence[Hit],
-    stems_of: Callable[[str], list[str]],
+    stems_of: Callable[[str], Collection[str]],
 ) -> tuple[Corroboration, ...]:
     """Passages from other sources among `others` that say much the same as `hit`."""
     mine = set(stems_of(hit.passage.text))
@@ -152,7 +138,7 @@ def corroborations(
 def quote(
     hit: Hit,
     weights: Mapping[str, float],
-    stems_of: Callable[[str], list[str]],
+    stems_of: Callable[[str], Collection[str]],
     idf: Callable[[str], float],
     corroborated_by: tuple[Corroboration, ...] = (),
 ) -> Quote:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ GLOSSARY_FILE = "glossary.yaml"
 SETTINGS_FILE = "retrieval.yaml"
 PASSAGES_DIR = "passages"
 SOURCES_DIR = "sources"
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # source and passage ids
 _SPACE = re.compile(r"\s+")
 
 
@@ -111,10 +112,15 @@ def normalise_space(text: str) -> tuple[str, list[int]]:
     return "".join(chars), index
 
 
+@lru_cache(maxsize=64)
+def _normalised_source(source_text: str) -> tuple[str, list[int]]:
+    return normalise_space(source_text)
+
+
 def find_span(text: str, source_text: str) -> tuple[int, int] | None:
     """Where `text` stands in `source_text`, whitespace runs matching any whitespace run."""
     needle, _ = normalise_space(text)
-    haystack, index = normalise_space(source_text)
+    haystack, index = _normalised_source(source_text)
     at = haystack.find(needle) if needle else -1
     if at < 0:
         return None
@@ -160,7 +166,7 @@ def _load_sources(root: Path) -> dict[str, Source]:
     for record in top.records("sources", "source"):
         record.only({"id", "title", "title_is_descriptive", "publisher", "kind", "file"})
         source_id = record.req("id")
-        if not _ID.match(source_id):
+        if not ID_PATTERN.match(source_id):
             raise record.fail(f"id {source_id!r} must be lowercase letters, digits and hyphens")
         if source_id in sources:
             raise record.fail(f"duplicate source id {source_id!r}")
@@ -192,7 +198,7 @@ def _passage(record: Record, sources: dict[str, Source], path: Path) -> Passage:
     record.only({"id", "source", "section", "text", "questions"})
     passage_id = record.req("id")
     record.what = f"passage {passage_id!r}"
-    if not _ID.match(passage_id):
+    if not ID_PATTERN.match(passage_id):
         raise record.fail("id must be lowercase letters, digits and hyphens")
     source_id = record.req("source")
     source = sources.get(source_id)

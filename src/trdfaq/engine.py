@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from .analysis import sentence_spans
 from .corpus import Corpus, Passage, Settings
 from .query import Analyzer, Query
 from .retrieval import Hit, Index
@@ -21,6 +22,21 @@ class Engine:
     corpus: Corpus
     analyzer: Analyzer
     index: Index
+    # Content stems of every passage text and sentence, computed once: answers need them
+    # for highlights and corroboration on every question.
+    passage_stems: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.passage_stems:
+            for passage in self.corpus.passages:
+                texts = [passage.text] + [passage.text[s:e] for s, e in sentence_spans(passage.text)]
+                for text in texts:
+                    self.passage_stems[text] = frozenset(self.analyzer.content_stems(text))
+
+    def stems(self, text: str) -> frozenset[str]:
+        """The content stems of a text (precomputed for passages and their sentences)."""
+        found = self.passage_stems.get(text)
+        return found if found is not None else frozenset(self.analyzer.content_stems(text))
 
     @classmethod
     def build(cls, corpus: Corpus) -> Engine:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from .analysis import (
     Speller,
@@ -42,6 +43,12 @@ _QUESTION_WORDS = frozenset(
         "could",
     }
 )
+
+@cache
+def _by_length(words: frozenset[str]) -> tuple[str, ...]:
+    """Words of two letters or more, shortest first (the order typos are matched in)."""
+    return tuple(sorted((w for w in words if len(w) >= 2), key=lambda w: (len(w), w)))
+
 
 # How much a light word (data/light_words.txt) counts towards coverage, against a topic word.
 LIGHT_FACTOR = 0.2
@@ -203,8 +210,8 @@ class Analyzer:
         if known and not (i == 0 and len(tokens) > 1 and tokens[1] != "of"):
             return None
         candidates = _QUESTION_WORDS if known else self.stopwords
-        for word in sorted(candidates, key=lambda w: (len(w), w)):
-            if len(word) >= 2 and word[0] == token[0] and edit_distance(token, word, 1) <= 1:
+        for word in _by_length(candidates):
+            if word[0] == token[0] and edit_distance(token, word, 1) <= 1:
                 return word
         return None
 

@@ -1,10 +1,12 @@
 """Crisis and medical-advice detection: pure functions from a message to an Assessment.
 
-The rules are data (prompts/safety.yaml); this module only normalises text and runs them.
+The rules are data (prompts/safety.yaml, which documents how they combine); this module only
+normalises text, compiles the rules and runs them.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -16,24 +18,18 @@ from .yamlfile import Record, top_record
 
 # Categories whose matches mean the writer is in danger; third_party means someone else is.
 SELF_CATEGORIES = ("self_intent", "self_harm", "overdose", "slang")
-CATEGORIES = (
-    *SELF_CATEGORIES,
-    "third_party",
-    "reported_speech",
-    "history",
-    "imminent",
-    "topic_mention",
-    "medical_advice",
-    "benign",
-    "informational",
-)
+OTHER_CATEGORIES = ("third_party", "reported_speech", "history", "imminent", "topic_mention")
+CATEGORIES = (*SELF_CATEGORIES, *OTHER_CATEGORIES, "medical_advice", "benign", "informational")
 _GROUP_KEYS = ("id", "category", "patterns", "phrases", "alone")
 _TERM_REF = re.compile(r"(?<!\\)\{([a-z_]+)\}")
-# Between a reporting verb and the words it reports: quotes, a colon, "i", an adverb.
+# What may sit between a reporting verb and the words it reports: "my son said: i ...",
+# "she says she really ...", "he told me that he does ...".
 _QUOTE_GAP = re.compile(
-    r"(?: [\":])*(?: i)?(?: (?:just|really|honestly|literally|actually|seriously|kind of|still|so|am))?"
+    r"(?: [\":])*(?: that)?(?: (?:i|he|she|they))?(?: (?:s|is|are|was|does|did|has|keeps|just"
+    r"|really|honestly|actually|still|so|am|would|will))?"
 )
 
+# --- normalising ---------------------------------------------------------------------------
 _QUOTES = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
     "\u00b4": "'", "`": "'", "\uff07": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
@@ -43,7 +39,7 @@ _DROP = frozenset(("Cc", "Cf", "Cs", "Co", "Cn"))
 
 
 class _CharTable(dict[int, "str | None"]):
-    """A str.translate table filled on demand: quotes unified, spaces unified, invisibles dropped."""
+    """A str.translate table filled on demand: one kind of quote and space, no invisibles."""
 
     def __missing__(self, code: int) -> str | None:
         ch = chr(code)
@@ -56,15 +52,15 @@ class _CharTable(dict[int, "str | None"]):
 _CHARS = _CharTable({ord(k): v for k, v in _QUOTES.items()})
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "!": "i", "$": "s"}
 _LEET_ANY = re.compile(r"[013457@!$]")
-_LEET_CHAR = re.compile(r"(?<=[a-z])[013457@!$](?=[a-z])")
-_ANY_RUN_OF_3 = re.compile(r"(.)\1\1")  # a cheap first look; most messages have none
+_LEET_CHAR = re.compile(r"[013457@!$](?<=[a-z].)(?=[a-z])")
+_ANY_RUN_OF_3 = re.compile(r"(.)\1\1")  # a cheap first look: most messages have none
 _RUN_OF_3 = re.compile(r"([^\W\d_])\1{2,}")
-_WORD_EDGES = str.maketrans({c: " " for c in '.,!?;:"()[]{}<>*~'})
-_SPACES = re.compile(r"\s+")
-_NOT = ["do", "does", "did", "is", "are", "was", "were", "would", "should", "could", "has", "have", "had", "must", "need"]
+_WORD_EDGES = str.maketrans(dict.fromkeys('.,!?;:"()[]{}<>*~', " "))
+_DIGIT = re.compile(r"\d")
+_NOT = ("do", "does", "did", "is", "are", "was", "were", "would", "should", "could", "has")
 _SHORT_FORMS = {
-    **{f"{w}n't": f"{w} not" for w in _NOT},
-    **{f"{w}nt": f"{w} not" for w in _NOT},
+    **{f"{w}n't": f"{w} not" for w in (*_NOT, "have", "had", "must", "need")},
+    **{f"{w}nt": f"{w} not" for w in (*_NOT, "have", "had", "must", "need")},
     "i'm": "i am", "im": "i am", "i've": "i have", "ive": "i have", "i'll": "i will",
     "i'd": "i had", "can't": "cannot", "cant": "cannot", "won't": "will not", "wont": "will not",
     "ain't": "am not", "you're": "you are", "youre": "you are", "they're": "they are",
@@ -80,33 +76,30 @@ _SHORT_FORMS = {
     "pls": "please", "plz": "please", "ppl": "people", "abt": "about", "w/": "with",
 }  # fmt: skip
 # "i'd"/"id" is "i would" only before these; otherwise "i'd" is "i had" and "id" stays (an ID).
-_WOULD_VERBS = (
-    "be|rather|like|love|prefer|want|do|die|kill|end|go|never|just|sooner|really|honestly|"
-    "probably|totally|gladly|happily|take|try|stop|say|feel|not"
-)
-_SHORT_FORM = re.compile(
-    rf"(?<![\w'])(?:(?P<would>i'?d)(?= (?:{_WOULD_VERBS})\b)|"
-    + "(?P<short>"
-    + "|".join(re.escape(k) for k in sorted(_SHORT_FORMS, key=len, reverse=True))
-    + r"))(?![\w'])"
-)
-
-
-def _expand_short(match: re.Match[str]) -> str:
-    return "i would" if match.group("would") else _SHORT_FORMS[match.group("short")]
+_WOULD = "be|rather|like|love|prefer|want|do|die|kill|end|go|never|just|sooner|really|not|feel"
+_ID = re.compile(rf"(?<![\w'])i'?d(?= (?:{_WOULD})\b)")
 
 
 def _clean(message: str) -> str:
-    text = unicodedata.normalize("NFKC", message.translate(_CHARS)).translate(_CHARS)
-    text = unicodedata.normalize("NFKC", text.casefold())
+    if message.isascii() and message.isprintable():  # the common case, and much quicker
+        text = message.replace("`", "'").lower()
+    else:
+        text = unicodedata.normalize("NFKC", message.translate(_CHARS)).translate(_CHARS)
+        text = unicodedata.normalize("NFKC", text.casefold())
     return _LEET_CHAR.sub(lambda m: _LEET[m.group()], text) if _LEET_ANY.search(text) else text
 
 
 def _expand(text: str) -> str:
     words = set(text.translate(_WORD_EDGES).split())
-    if not words.isdisjoint(_SHORT_FORMS) or "id" in words:
-        text = _SHORT_FORM.sub(_expand_short, text)
-    return _SPACES.sub(" ", text).strip()
+    text = _ID.sub("i would", text) if "id" in words or "i'd" in words else text
+    for short in words.intersection(_SHORT_FORMS):  # each starts with a literal: a quick search
+        text = _short_form(short).sub(_SHORT_FORMS[short], text)
+    return " ".join(text.split())
+
+
+@functools.cache
+def _short_form(short: str) -> re.Pattern[str]:
+    return re.compile(rf"{re.escape(short)}(?<![\w']{re.escape(short)})(?![\w'])")
 
 
 def _squeeze(text: str, keep: str) -> str:
@@ -119,35 +112,47 @@ def normalise(message: str) -> str:
 
 
 def _variants(message: str) -> tuple[str, ...]:
-    """The normalised message, plus the variant with letter runs squeezed to one if it differs."""
+    """The normalised message, and the one with letter runs squeezed to one letter if it differs."""
     cleaned = _clean(message)
     two, one = _squeeze(cleaned, r"\1\1"), _squeeze(cleaned, r"\1")
     return (_expand(two),) if one == two else (_expand(two), _expand(one))
 
 
-_HYPHENS = re.compile(r"[-_'\u2010-\u2015]+")
-_PUNCT = re.compile(r"([^\w\s'])")
+_SPACED = str.maketrans("-_'\u2010\u2011\u2012\u2013\u2014\u2015", " " * 9)
+_PUNCT = re.compile(r"([^\w\s])")
 _DIGIT_LETTER = re.compile(r"(\d)(?=[^\W\d_])")
 
 
 def _padded(text: str) -> str:
     """The text the rules see: punctuation set apart, hyphens and apostrophes as spaces."""
-    text = _HYPHENS.sub(" ", _PUNCT.sub(r" \1 ", text))
-    text = _SPACES.sub(" ", _DIGIT_LETTER.sub(r"\1 ", text)).strip()
-    return f" {text} "
+    text = _PUNCT.sub(r" \1 ", text.translate(_SPACED))
+    text = _DIGIT_LETTER.sub(r"\1 ", text) if _DIGIT.search(text) else text
+    return " " + " ".join(text.split()) + " "
 
 
-# Speed gate. A rule is tried only if some word of the message starts with a stem that every
-# match must contain at a word start. Stems are read off the pattern: its literal words and
-# required groups of alternatives that follow a space ("i (?:want|wish) to die" -> {"die"}),
-# choosing the rarest such element. A pattern that gives no such element is always tried.
+# --- speed gate ----------------------------------------------------------------------------
+# A rule is tried only if, for each of its gates, some word of the message starts with a stem
+# in that gate (a stem ending in a space must be the whole word): every match has such a word.
+# Gates are read off the pattern: literal words and required groups of alternatives that
+# follow a space ("i (?:want|wish) to die" has the gates {"want", "wish"} and {"die "}).
+# A pattern that offers none is always tried. SafetyRules.live() indexes rules by their
+# rarest gate, so a message only pays for the rules its words let through.
 _STEM = 4
 _ATOM = re.compile(r"\\.|\[(?:\\.|[^\]])+\]|.", re.DOTALL)
 _QUANT = re.compile(r"(?:[?*+]|\{\d*,?\d*\})\??")
+# Words too common for a gate to save anything (as 4-letter stems).
+_COMMON_WORDS = (
+    "a i me my the to and he she her his they them their it is of in on for you do be can abou "
+    "want goin take thin thou said says sayi good look read trie try tryi have has had will "
+    "woul coul shou just not no so what how this that with at was are get got feel like know "
+    "all out up now one some been need make from if or but when then"
+)
+_COMMON = frozenset(_COMMON_WORDS.split())
+Atoms = tuple[tuple[str, str], ...]
 
 
 def _close(src: str, i: int) -> int | None:
-    """Index of the ")" matching the "(" at i."""
+    """Index of the ")" that closes the "(" at i."""
     depth = 0
     for m in _ATOM.finditer(src, i):
         depth += {"(": 1, ")": -1}.get(m.group(), 0)
@@ -156,45 +161,43 @@ def _close(src: str, i: int) -> int | None:
     return None
 
 
-def _atoms(src: str) -> list[tuple[str, str]] | None:
-    """(atom, quantifier) pairs of a regex; None if a group does not close."""
-    out, i = [], 0
+@functools.cache  # terms repeat, so the same groups come up again and again
+def _branches(src: str) -> tuple[Atoms, ...] | None:
+    """The top-level alternatives of a regex, each as (atom, quantifier) pairs."""
+    branches: list[list[tuple[str, str]]] = [[]]
+    i = 0
     while i < len(src):
-        end = _close(src, i) if src[i] == "(" else _ATOM.match(src, i).end() - 1  # type: ignore[union-attr]
+        atom = _ATOM.match(src, i)
+        end = _close(src, i) if src[i] == "(" else (atom.end() if atom else i + 1) - 1
         if end is None:
             return None
         quant = _QUANT.match(src, end + 1)
-        out.append((src[i : end + 1], quant.group() if quant else ""))
+        item = (src[i : end + 1], quant.group() if quant else "")
+        branches[-1:] = [branches[-1], []] if item[0] == "|" else [[*branches[-1], item]]
         i = quant.end() if quant else end + 1
-    return out
+    return tuple(map(tuple, branches))
 
 
-def _branches(src: str) -> list[list[tuple[str, str]]] | None:
-    """The top-level alternatives of a regex, each as (atom, quantifier) pairs."""
-    atoms = _atoms(src)
-    if atoms is None:
-        return None
-    branches: list[list[tuple[str, str]]] = [[]]
-    for atom, quant in atoms:
-        branches[-1:] = [branches[-1], []] if atom == "|" else [[*branches[-1], (atom, quant)]]
-    return branches
+def _gates(src: str) -> tuple[frozenset[str], ...]:
+    """The gates of src, a pattern matched at a word start."""
+    branches = _branches(src) or ()
+    if len(branches) == 1:
+        return tuple(sorted(set(_branch_stems(branches[0])), key=_rarity, reverse=True))
+    return tuple(filter(None, [_stems(src)]))
 
 
+@functools.cache
 def _stems(src: str) -> frozenset[str] | None:
-    """Stems one of which starts a word of every match of src (which starts at a word start)."""
-    found = [_branch_stems(b) for b in _branches(src) or [[("(", "")]]]
-    return frozenset().union(*[f for f in found if f is not None]) if None not in found else None
+    """Stems one of which starts a word of every match of src (itself matched at a word start)."""
+    found = [max(_branch_stems(b), key=_rarity, default=None) for b in _branches(src) or [()]]
+    known = [f for f in found if f is not None]
+    return frozenset[str]().union(*known) if len(known) == len(found) else None
 
 
-def _ends_at_word_start(group: str) -> bool:
-    """Whether every alternative of a "(?:...)" group ends with a plain space."""
-    return all(b and b[-1] == (" ", "") for b in _branches(group[3:-1]) or [[]])
-
-
-def _branch_stems(atoms: list[tuple[str, str]]) -> frozenset[str] | None:
+def _branch_stems(atoms: Atoms) -> list[frozenset[str]]:
     options: list[frozenset[str]] = []
     word: str | None = ""  # the literal word being read, if it began at a word start
-    for atom, quant in [*atoms, (" ", "")]:
+    for atom, quant in [*atoms, ("", "")]:  # the end closes the last word (not as a whole word)
         if atom.startswith(("(?=", "(?!", "(?<")):
             continue  # zero width
         if word is not None and len(atom) == 1 and atom.isalnum():
@@ -202,33 +205,31 @@ def _branch_stems(atoms: list[tuple[str, str]]) -> frozenset[str] | None:
                 word += atom
                 continue
             word += atom if quant[0] == "+" else ""
-        if word:
-            options.append(frozenset((word[:_STEM],)))
-        optional = quant[:1] in ("?", "*") or quant.startswith(("{0", "{,"))
-        if word == "" and atom.startswith("(?:") and not optional:
+        if word:  # a short word that must end here is matched whole: "od " is not "odd"
+            whole = atom in (" ", "\\b") and not quant and len(word) < _STEM
+            options.append(frozenset((word + " " if whole else word[:_STEM],)))
+        group = atom.startswith("(?:") and word == ""
+        if group and not (quant[:1] in ("?", "*") or quant.startswith(("{0", "{,"))):
             inner = _stems(atom[3:-1])
             options += [inner] if inner else []
-        keeps_start = word == "" and atom.startswith("(?:") and _ends_at_word_start(atom)
-        word = "" if (atom == " " and not quant) or keeps_start else None
-    return max(options, key=_rarity, default=None)
+        # After a group whose every alternative ends in a space, a word starts again.
+        ends = group and all(b and b[-1] == (" ", "") for b in _branches(atom[3:-1]) or ((),))
+        word = "" if (atom == " " and not quant) or ends else None
+    return options
 
 
-# Words so common that a gate on them saves nothing.
-_COMMON = frozenset(
-    ["a", "i", "me", "my", "the", "to", "and", "he", "she", "her", "his", "they", "them", "their", "it", "is", "of", "in", "on", "for", "you", "do", "be"]
-)
+def _rarity(stems: frozenset[str]) -> tuple[int, int, int]:
+    """Higher for stems less likely to be in a message: no common words, few and long."""
+    return -len(stems & _COMMON), -len(stems), min(map(len, stems))
 
 
-def _rarity(stems: frozenset[str]) -> tuple[bool, int, int]:
-    return stems.isdisjoint(_COMMON), min(map(len, stems)), -len(stems)
-
-
+# --- loading -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Rule:
-    """One compiled pattern and the stems that gate it (None: always tried)."""
+    """One compiled pattern and its gates (a stem of each must start a word of the message)."""
 
     regex: re.Pattern[str]
-    stems: frozenset[str] | None
+    gates: tuple[frozenset[str], ...]
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,9 @@ class RuleGroup:
     alone: bool = False
 
 
+_Flat = tuple[str, re.Pattern[str], tuple[frozenset[str], ...]]
+
+
 @dataclass(frozen=True)
 class SafetyRules:
     """The compiled rule groups, in file order."""
@@ -249,67 +253,84 @@ class SafetyRules:
 
     def of(self, *categories: str) -> tuple[RuleGroup, ...]:
         """The groups in the given categories."""
-        return tuple(g for g in self.groups if g.category in categories)
+        if categories not in self._of:
+            self._of[categories] = tuple(g for g in self.groups if g.category in categories)
+        return self._of[categories]
+
+    def live(self, stems: set[str]) -> dict[str, list[re.Pattern[str]]]:
+        """The patterns, by group id, whose gates all pass for a message with these word stems."""
+        by_stem, always, flat = self._index
+        live: dict[str, list[re.Pattern[str]]] = {}
+        for n in sorted(set(always).union(*(by_stem[s] for s in stems & by_stem.keys()))):
+            group_id, regex, rest = flat[n]
+            if not any(map(stems.isdisjoint, rest)):
+                live.setdefault(group_id, []).append(regex)
+        return live
+
+    @functools.cached_property
+    def _of(self) -> dict[tuple[str, ...], tuple[RuleGroup, ...]]:
+        return {}
+
+    @functools.cached_property
+    def _index(self) -> tuple[dict[str, list[int]], list[int], list[_Flat]]:
+        """Rules (numbered in file order) by the stems of their first gate; the ungated ones."""
+        flat = [(g.id, r.regex, r.gates[1:]) for g in self.groups for r in g.rules]
+        gates = [r.gates for g in self.groups for r in g.rules]
+        by_stem: dict[str, list[int]] = {}
+        for n, first in enumerate(g[0] if g else () for g in gates):
+            for stem in first:
+                by_stem.setdefault(stem, []).append(n)
+        return by_stem, [n for n, g in enumerate(gates) if not g], flat
 
 
-def _expand_terms(source: str, terms: dict[str, str], rec: Record, line: int | None) -> str:
-    def replace(match: re.Match[str]) -> str:
+def _compile(source: str, terms: dict[str, str], rec: Record, line: int | None) -> Rule:
+    def term(match: re.Match[str]) -> str:
         if match.group(1) not in terms:
             raise PromptError(f"{rec.what}: unknown term {{{match.group(1)}}}", rec.path, line)
         return terms[match.group(1)]
 
-    return _TERM_REF.sub(replace, source)
-
-
-def _compile(source: str, rec: Record, line: int | None) -> Rule:
-    # The leading space anchors every rule at a word start and gives re a literal to scan for.
-    try:
-        return Rule(re.compile(f" (?:{source})"), _stems(source))
+    source = _TERM_REF.sub(term, source)
+    try:  # the leading space anchors the rule at a word start and gives re a literal to seek
+        return Rule(re.compile(f" (?:{source})"), _gates(source))
     except re.error as exc:
-        raise PromptError(
-            f"{rec.what}: bad regular expression {source!r}: {exc}", rec.path, line
-        ) from None
+        message = f"{rec.what}: bad regular expression {source[:80]!r}: {exc}"
+        raise PromptError(message, rec.path, line) from None
 
 
-def _item_lines(rec: Record, key: str) -> list[int | None]:
-    items = rec.data.get(key) or []
-    lines: list[int | None] = list(getattr(items, "item_lines", []))
-    return lines + [rec.line] * (len(items) - len(lines))
+def _with_lines(rec: Record, key: str) -> list[tuple[str, int | None]]:
+    lines = list(getattr(rec.data.get(key), "item_lines", []))
+    values = rec.strings(key, optional=True)
+    return list(zip(values, lines + [rec.line] * (len(values) - len(lines)), strict=True))
 
 
 def _load_terms(top: Record) -> dict[str, str]:
     terms: dict[str, str] = {}
     for rec in top.records("terms", "term", optional=True):
-        if len(rec.data) != 1:
-            raise rec.fail("must be one 'name: pattern' pair")
-        name = next(iter(rec.data))
-        if not re.fullmatch(r"[a-z_]+", str(name)) or name in terms:
-            raise rec.fail(f"term name {name!r} must be new and lower-case letters and underscores")
-        terms[name] = _expand_terms(rec.req(name), terms, rec, rec.line)
-        _compile(terms[name], rec, rec.line)
+        name = next(iter(rec.data), "")
+        if len(rec.data) != 1 or not re.fullmatch(r"[a-z_]+", str(name)) or name in terms:
+            raise rec.fail("must be one new 'name: pattern' pair, the name in a-z and _")
+        terms[name] = _TERM_REF.sub(lambda m: terms.get(m.group(1), m.group()), rec.req(name))
+        _compile(terms[name], terms, rec, rec.line)
     return terms
 
 
 def _load_group(rec: Record, terms: dict[str, str]) -> RuleGroup:
     rec.only(_GROUP_KEYS)
     group_id, category = rec.req("id"), rec.req("category")
+    rec.what = f"group {group_id!r}"
     if category not in CATEGORIES:
         raise rec.fail(f"unknown category {category!r} (expected one of: {', '.join(CATEGORIES)})")
-    rec.what = f"group {group_id!r}"
-    alone = rec.flag("alone")
-    if alone and category != "imminent":
+    if rec.flag("alone") and category != "imminent":
         raise rec.fail("'alone' is only for imminent groups")
-    sources = list(
-        zip(rec.strings("patterns", optional=True), _item_lines(rec, "patterns"), strict=True)
-    )
-    phrases = zip(rec.strings("phrases", optional=True), _item_lines(rec, "phrases"), strict=True)
-    sources += [
-        (re.escape(_padded(normalise(p)).strip()) + r"(?![a-z0-9])", ln) for p, ln in phrases
+    phrases = [
+        (re.escape(_padded(normalise(p)).strip()) + r"(?![a-z0-9])", line)
+        for p, line in _with_lines(rec, "phrases")
     ]
+    sources = _with_lines(rec, "patterns") + phrases
     if not sources:
         raise rec.fail("needs 'patterns' or 'phrases'")
-    rules = tuple(_compile(_expand_terms(s, terms, rec, ln), rec, ln) for s, ln in sources)
-    return RuleGroup(group_id, category, rules, alone)
+    rules = tuple(_compile(source, terms, rec, line) for source, line in sources)
+    return RuleGroup(group_id, category, rules, rec.flag("alone"))
 
 
 def load_safety_rules(path: Path) -> SafetyRules:
@@ -321,48 +342,49 @@ def load_safety_rules(path: Path) -> SafetyRules:
     for rec in top.records("groups", "group"):
         groups.append(_load_group(rec, terms))
         if groups[-1].id in {g.id for g in groups[:-1]}:
-            raise rec.fail(f"duplicate group id {groups[-1].id!r}")
+            raise rec.fail("duplicate id")
     return SafetyRules(tuple(groups))
 
 
+# --- assessing -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Assessment:
     """What a message shows about danger and advice; see safety.yaml for the rules."""
 
-    crisis: bool
-    about_other: bool
-    imminent: bool
-    mentions_topic: bool
-    medical_advice: bool
-    rules: tuple[str, ...]
+    crisis: bool  # danger to the writer or to someone else: never answer with a quote
+    about_other: bool  # the person in danger is someone else: reply for the person helping
+    imminent: bool  # a method, time, place or act in progress: lead with the emergency number
+    mentions_topic: bool  # suicide or self-harm is mentioned at all: add a one-line footer
+    medical_advice: bool  # asks for personal medication advice
+    rules: tuple[str, ...]  # ids of the rule groups that fired, for tests and debugging
 
 
 Span = tuple[int, int]
 
 
 class _Scan:
-    """One padded message variant, with the word stems present for gating, and the groups that fired."""
+    """One padded variant of a message, the patterns its words let through, what fired."""
 
-    def __init__(self, text: str, fired: list[str]) -> None:
+    def __init__(self, text: str, rules: SafetyRules, fired: list[str]) -> None:
         self.text, self.fired = text, fired
-        self.stems = {w[:n] for w in set(text.split()) for n in range(1, _STEM + 1)}
+        words = set(text.split())
+        stems = {w[:n] for w in words for n in range(1, _STEM + 1)}
+        self.live = rules.live(stems.union(w + " " for w in words if len(w) < _STEM))
 
     def _live(self, group: RuleGroup) -> list[re.Pattern[str]]:
-        return [
-            r.regex for r in group.rules if r.stems is None or not r.stems.isdisjoint(self.stems)
-        ]
+        return self.live.get(group.id, [])
 
     def spans(self, groups: Iterable[RuleGroup]) -> list[Span]:
         found: list[Span] = []
         for group in groups:
             hits = [m.span() for rx in self._live(group) for m in rx.finditer(self.text)]
-            self.fired.extend([group.id] if hits else [])
+            self.fired += [group.id] if hits else []
             found += hits
         return found
 
     def any(self, groups: Iterable[RuleGroup]) -> bool:
         hits = [g.id for g in groups if any(rx.search(self.text) for rx in self._live(g))]
-        self.fired.extend(hits)
+        self.fired += hits
         return bool(hits)
 
     def mask(self, groups: Iterable[RuleGroup]) -> None:
@@ -370,45 +392,44 @@ class _Scan:
         for group in groups:
             for rx in self._live(group):
                 masked = rx.sub(lambda m: " " * len(m.group()), self.text)
-                if masked != self.text:
-                    self.fired.append(group.id)
-                    self.text = masked
+                self.fired += [group.id] if masked != self.text else []
+                self.text = masked
 
 
 def _overlaps(span: Span, others: list[Span]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in others)
 
 
-def _assess_text(scan: _Scan, rules: SafetyRules) -> tuple[bool, bool, bool, bool, bool]:
+def _assess_text(scan: _Scan, rules: SafetyRules) -> tuple[bool, bool, bool, bool]:
     scan.mask(rules.of("benign"))
     topic = scan.any(rules.of("topic_mention"))
     advice = scan.any(rules.of("medical_advice"))
     scan.mask(rules.of("informational"))
-    own = scan.spans(rules.of(*SELF_CATEGORIES) + tuple(g for g in rules.of("imminent") if g.alone))
+    alone = tuple(g for g in rules.of("imminent") if g.alone)  # acts in progress
+    own = scan.spans(rules.of(*SELF_CATEGORIES) + alone)
     others = scan.spans(rules.of("third_party"))
     if not own and not others:
-        return False, False, False, topic, advice
+        return False, False, topic, advice
     past = scan.spans(rules.of("history"))
-    others = [s for s in others if not _overlaps(s, past)]
-    speech_ends = [end for _, end in scan.spans(rules.of("reported_speech"))]
+    ends = [end for _, end in scan.spans(rules.of("reported_speech"))]
 
-    def reported(span: Span) -> bool:
-        gaps = (scan.text[end : span[0]] for end in speech_ends if 0 <= span[0] - end <= 24)
+    def reported(span: Span) -> bool:  # the words right after "my son texted me:"
+        gaps = (scan.text[end : span[0]] for end in ends if 0 <= span[0] - end <= 24)
         return any(_QUOTE_GAP.fullmatch(gap) for gap in gaps)
 
-    live = [s for s in own if not _overlaps(s, past)]
-    self_danger = any(not _overlaps(s, others) and not reported(s) for s in live)
-    other_danger = bool(others) or any(reported(s) for s in live)
-    crisis = self_danger or other_danger
-    imminent = crisis and scan.any(rules.of("imminent"))
-    return crisis, other_danger and not self_danger, imminent, True, advice
+    own = [s for s in own if not _overlaps(s, past)]
+    others = [s for s in others if not _overlaps(s, past)] + [s for s in own if reported(s)]
+    self_danger = any(not _overlaps(s, others) for s in own)
+    crisis = self_danger or bool(others)
+    return crisis, crisis and not self_danger, True, advice
 
 
 def assess(message: str, rules: SafetyRules) -> Assessment:
-    """Decide whether a message shows danger, to whom and how soon, and whether it asks for advice."""
+    """Decide whether a message shows danger, whose and how soon, and if it asks for advice."""
     fired: list[str] = []
-    flags = [_assess_text(_Scan(_padded(v), fired), rules) for v in _variants(message)]
-    crisis, about_other, imminent, topic, advice = (any(col) for col in zip(*flags, strict=True))
-    if crisis and not all(f[1] for f in flags if f[0]):
-        about_other = False
+    scans = [_Scan(_padded(variant), rules, fired) for variant in _variants(message)]
+    flags = [_assess_text(scan, rules) for scan in scans]
+    crisis, _, topic, advice = (any(col) for col in zip(*flags, strict=True))
+    about_other = crisis and all(f[1] for f in flags if f[0])
+    imminent = crisis and any(scan.any(rules.of("imminent")) for scan in scans)
     return Assessment(crisis, about_other, imminent, topic, advice, tuple(dict.fromkeys(fired)))

@@ -24,7 +24,11 @@ class Sequence(list[Any]):
     item_lines: list[int]
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML has it (several times faster), the pure-Python one otherwise.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """SafeLoader whose mappings and sequences carry their line numbers."""
 
 

@@ -11,15 +11,17 @@ from typing import Literal
 from ..errors import TrdfaqError
 
 Kind = Literal["heading", "paragraph", "item"]
-FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
-           ".htm": "html"}
+FORMATS = dict.fromkeys((".txt", ".text"), "txt") | dict.fromkeys((".md", ".markdown"), "md")
+FORMATS |= dict.fromkeys((".html", ".htm"), "html")
 BULLET = "•"
 _BULLET_LINE = re.compile(r"^\s*[•·▪◦‣∙●○■□➢➤►✓✔*+-]\s+\S")
 _NUMBER_LINE = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
 _TERMINAL = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 _HEADING_END = re.compile(r"[.,;:!…]$")
 HEADING_MAX_WORDS = 12  # a plain-text line longer than this is never taken for a heading
-_WRAPPED_MIN_CHARS = 50  # an unpunctuated line this long, with more text under it, is wrapped
+# Text is hard-wrapped where no line of a run of lines is longer than WRAP_WIDTH; there an
+# unpunctuated line at least WRAPPED_SHARE of the run's longest carries on into the next.
+WRAP_WIDTH, WRAPPED_SHARE = 100, 0.6
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ def read_article(path: Path) -> Article:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(FORMATS))
-        raise TrdfaqError(f"unknown file type {path.suffix or '(none)'!r}: use one of {known}", path)
+        suffix = path.suffix or "(none)"
+        raise TrdfaqError(f"unknown file type {suffix!r}: use one of {known}", path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -116,17 +119,18 @@ def plain_blocks(text: str) -> list[Block]:
         else:
             lines.append((-1, -1, number))
         at += len(raw) + 1
+    widths = _run_widths(lines)
     blocks: list[Block] = []
     open_para: list[tuple[int, int, int]] = []
 
     def close() -> None:
+        """End the paragraph (or heading) being read."""
         if open_para:
             start, _, number = open_para[0]
             end = open_para[-1][1]
             span = collapse(text[start:end])
-            kind: Kind = "heading" if len(open_para) == 1 and _looks_like_heading(span) else (
-                "paragraph"
-            )
+            heading = len(open_para) == 1 and _looks_like_heading(span)
+            kind: Kind = "heading" if heading else "paragraph"
             blocks.append(Block(kind, start, end, number, span))
             open_para.clear()
 
@@ -139,7 +143,8 @@ def plain_blocks(text: str) -> list[Block]:
             close()
             blocks.append(Block("item", start, end, number, collapse(line)))
             continue
-        if open_para and not _continues(text[open_para[-1][0] : open_para[-1][1]], line):
+        previous = text[open_para[-1][0] : open_para[-1][1]] if open_para else ""
+        if open_para and not _continues(previous, line, widths[i]):
             close()
         open_para.append((start, end, number))
     close()
@@ -154,7 +159,7 @@ def _is_item(line: str, i: int, lines: list[tuple[int, int, int]], text: str) ->
     # "1. Electroconvulsive Therapy" alone is a numbered heading; numbered lines that
     # follow one another (blank lines aside) are a list.
     neighbours = [lines[j] for j in _nearest_nonblank(lines, i)]
-    return any(_NUMBER_LINE.match(text[s:e]) or _BULLET_LINE.match(text[s:e]) for s, e, _ in neighbours)
+    return any(_NUMBER_LINE.match(text[s:e]) for s, e, _ in neighbours)
 
 
 def _nearest_nonblank(lines: list[tuple[int, int, int]], i: int) -> list[int]:
@@ -168,12 +173,27 @@ def _nearest_nonblank(lines: list[tuple[int, int, int]], i: int) -> list[int]:
     return found
 
 
-def _continues(previous: str, line: str) -> bool:
+def _run_widths(lines: list[tuple[int, int, int]]) -> list[int]:
+    """For each line, the length of the longest line of its run of non-blank lines."""
+    widths = [0] * len(lines)
+    run: list[int] = []
+    for i, line in enumerate([*lines, (-1, -1, 0)]):
+        if line[0] >= 0:
+            run.append(i)
+            continue
+        width = max((lines[j][1] - lines[j][0] for j in run), default=0)
+        for j in run:
+            widths[j] = width
+        run = []
+    return widths
+
+
+def _continues(previous: str, line: str, width: int) -> bool:
     """Whether `line` carries on the paragraph of `previous` (hard-wrapped text)."""
-    first = line.lstrip()[:1]
-    if first.islower():
+    if line.lstrip()[:1].islower():
         return True
-    return len(previous) >= _WRAPPED_MIN_CHARS and not _TERMINAL.search(previous)
+    wrapped = width <= WRAP_WIDTH and len(previous) >= WRAPPED_SHARE * width
+    return wrapped and not _TERMINAL.search(previous)
 
 
 def _looks_like_heading(line: str) -> bool:

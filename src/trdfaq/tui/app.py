@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 
@@ -37,6 +40,24 @@ WIDGET_KEYS = [
 ]
 
 
+class Answered(Message):
+    """The search thread found the answer to a turn's question."""
+
+    def __init__(self, turn: Turn, answer: Answer) -> None:
+        super().__init__()
+        self.turn = turn
+        self.answer = answer
+
+
+class SearchFailed(Message):
+    """The core could not answer a turn's question."""
+
+    def __init__(self, turn: Turn, error: TrdfaqError) -> None:
+        super().__init__()
+        self.turn = turn
+        self.error = error
+
+
 def key_name(key: str) -> str:
     """A key as people write it: 'ctrl+l' -> 'Ctrl+L', 'f1' -> 'F1'."""
     return "+".join(part.capitalize() for part in key.split("+"))
@@ -47,7 +68,7 @@ class ChatApp(App[None]):
 
     CSS_PATH = "chat.tcss"
     AUTO_FOCUS = "#question"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help"),
         Binding("f2", "crisis", "Crisis lines"),
         Binding("ctrl+l", "clear", "Clear"),
@@ -99,37 +120,43 @@ class ChatApp(App[None]):
         box.history.add(question)
         box.clear()
         turn = Turn(question)
-        transcript = self.query_one("#transcript", VerticalScroll)
-        transcript.mount(turn)
-        transcript.scroll_end(animate=False)
+        self.query_one("#transcript", VerticalScroll).mount(turn)
+        self.scroll_to_turn(turn)
         self.busy = True
         self.search(turn, question)
 
     @work(thread=True, group="ask")
     def search(self, turn: Turn, question: str) -> None:
-        """Retrieve the answer (synchronous CPU work) in a thread."""
+        """Retrieve the answer (synchronous CPU work) in a thread; post it to the UI."""
         try:
             answer = self.conversation.ask(question)
         except TrdfaqError as error:
-            self.call_from_thread(self.failed, turn, error)
+            self.post_message(SearchFailed(turn, error))
         else:
-            self.call_from_thread(self.answered, turn, answer)
+            self.post_message(Answered(turn, answer))
 
-    async def answered(self, turn: Turn, answer: Answer) -> None:
+    @on(Answered)
+    async def show_answer(self, message: Answered) -> None:
         """Show an answer under its question, the start of the turn in view."""
+        turn = message.turn
         if not turn.is_attached:  # cleared while searching
             return
         self.busy = False
-        await turn.show(answer, self.prompts)
+        await turn.show(message.answer, self.prompts)
+        self.scroll_to_turn(turn)
+
+    @on(SearchFailed)
+    async def take_back(self, message: SearchFailed) -> None:
+        """Take back a question the core could not answer, and say why."""
+        if message.turn.is_attached:
+            self.busy = False
+            await message.turn.remove()
+        self.report(message.error)
+
+    def scroll_to_turn(self, turn: Turn) -> None:
+        """Once laid out, scroll so a turn starts at the top (or the end is in view)."""
         transcript = self.query_one("#transcript", VerticalScroll)
         self.call_after_refresh(transcript.scroll_to_widget, turn, top=True, animate=False)
-
-    async def failed(self, turn: Turn, error: TrdfaqError) -> None:
-        """Take back a question the core could not answer, and say why."""
-        if turn.is_attached:
-            self.busy = False
-            await turn.remove()
-        self.report(error)
 
     @on(Input.Submitted, "#question")
     def ask_typed(self, event: Input.Submitted) -> None:
@@ -165,7 +192,9 @@ class ChatApp(App[None]):
     def action_crisis(self) -> None:
         """Bring the crisis resources back, whatever is on screen."""
         if not isinstance(self.screen, CrisisScreen):
-            crisis = crisis_reply(self.prompts.crisis, self.region, imminent=False, about_other=False)
+            crisis = crisis_reply(
+                self.prompts.crisis, self.region, imminent=False, about_other=False
+            )
             self.push_screen(CrisisScreen(crisis, self.prompts))
 
     async def action_clear(self) -> None:
@@ -210,9 +239,10 @@ class ChatApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The chat's commands in the command palette (Ctrl+P)."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "Key bindings and about trdfaq", self.action_help)
+        yield SystemCommand("Help", f"Key bindings and about {self.prompts.name}", self.action_help)
         yield SystemCommand("Crisis lines", "Show crisis resources now", self.action_crisis)
         yield SystemCommand("Clear conversation", "Start a new conversation", self.action_clear)
-        if isinstance(self.focused, QuoteBlock):
-            yield SystemCommand(OPEN_SOURCE, "Read the article of the focused quote",
-                                self.action_open_source)
+        quote = screen.focused  # the palette has the focus now, not the quote
+        if isinstance(quote, QuoteBlock):
+            open_it = partial(self.action_open_source, quote.passage_id)
+            yield SystemCommand(OPEN_SOURCE, "Read the article of the focused quote", open_it)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
@@ -38,7 +39,10 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 class SourceScreen(Screen[None]):
     """A whole source article, scrolled to the quoted passage, which is highlighted."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back to the chat")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back to the chat")
+    ]
+    AUTO_FOCUS = "#article"
 
     def __init__(self, passage: Passage, prompts: Prompts) -> None:
         super().__init__(classes="source-screen")
@@ -69,22 +73,34 @@ class SourceScreen(Screen[None]):
         self.call_after_refresh(self.scroll_to_passage)
 
     def scroll_to_passage(self) -> None:
-        """Bring the first paragraph of the passage to the top of the view."""
+        """Bring the passage near the top of the view, the paragraph before it (often
+        its section heading) above it for context."""
         marked = self.query(".passage")
-        if marked:
-            self.query_one("#article").scroll_to_widget(marked.first(), top=True, animate=False)
+        if not marked:
+            return
+        article = self.query_one("#article")
+        first = marked.first()
+        index = article.children.index(first)
+        target = article.children[index - 1] if index > 0 else first
+        article.scroll_to_widget(target, top=True, animate=False)
 
     @property
     def highlighted(self) -> str:
         """The highlighted text (the quoted passage, possibly over several paragraphs)."""
-        parts = [str(w.content).strip() for w in self.query(".passage").results(Static)]
+        parts = []
+        for paragraph in self.query(".passage").results(Static):
+            content = paragraph.visual
+            if isinstance(content, Content):
+                plain = content.plain
+                parts += [plain[s.start : s.end] for s in content.spans if s.style == PASSAGE_STYLE]
         return "\n".join(parts)
 
 
 class Dialog(ModalScreen[None]):
     """A modal box that Escape closes; its body scrolls when it does not fit."""
 
-    BINDINGS = [Binding("escape", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Close")]
+    AUTO_FOCUS = ".dialog"
     heading = ""
 
     def compose(self) -> ComposeResult:
@@ -102,7 +118,7 @@ class Dialog(ModalScreen[None]):
 class HelpScreen(Dialog):
     """The key bindings and what trdfaq is (prompts.about)."""
 
-    BINDINGS = [Binding("f1", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f1", "dismiss", "Close")]
     heading = HELP_TITLE
 
     def __init__(self, keys: list[tuple[str, str]], about: str) -> None:
@@ -113,8 +129,10 @@ class HelpScreen(Dialog):
     def body(self) -> Iterable[Static]:
         """The keys as a table, then the about text."""
         width = max(len(key) for key, _ in self.keys)
-        rows = [Content.assemble((f"{key:>{width}}", "bold $text-accent"), f"  {what}")
-                for key, what in self.keys]
+        rows = [
+            Content.assemble((f"{key:>{width}}", "bold $text-accent"), f"  {what}")
+            for key, what in self.keys
+        ]
         yield Static(Content(KEYS_TITLE), classes="dialog-title")
         yield Static(Content("\n").join(rows), id="help-keys")
         yield Static(Content(ABOUT_TITLE), classes="dialog-title")
@@ -124,7 +142,7 @@ class HelpScreen(Dialog):
 class CrisisScreen(Dialog):
     """The crisis resources, brought back at any time (F2)."""
 
-    BINDINGS = [Binding("f2", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f2", "dismiss", "Close")]
 
     def __init__(self, crisis: Crisis, prompts: Prompts) -> None:
         super().__init__(classes="crisis-screen")

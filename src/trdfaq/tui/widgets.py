@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -59,7 +60,7 @@ class History:
 class QuestionInput(Input):
     """The question box: Enter asks, Up/Down recall earlier questions."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "recall(-1)", "Earlier question", show=False),
         Binding("down", "recall(1)", "Later question", show=False),
         Binding("tab", "app.focus_answer", "Latest answer", show=False),
@@ -118,7 +119,7 @@ def emphasise(text: str, spans: Iterable[tuple[int, int]]) -> Content:
 class QuoteBlock(Vertical, can_focus=True):
     """A verbatim quote as a block quotation, with its source (and any corroboration)."""
 
-    BINDINGS = [Binding("o", "open_source", OPEN_SOURCE)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("o", "open_source", OPEN_SOURCE)]
 
     def __init__(self, quote: Quote | Corroboration, prompts: Prompts) -> None:
         super().__init__(classes="quote")
@@ -155,8 +156,12 @@ def resource_content(resource: CrisisResource, region_names: Mapping[str, str]) 
         Content.styled(link.label, Style(bold=True, link=link.href)) for link in resource.links
     )
     return Content.assemble(
-        (resource.name, "bold"), (f"  ({regions})", "$text-muted"), "\n", resource.contact,
-        "\n", links,
+        (resource.name, "bold"),
+        (f"  ({regions})", "$text-muted"),
+        "\n",
+        resource.contact,
+        "\n",
+        links,
     )
 
 

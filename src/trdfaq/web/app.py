@@ -20,9 +20,16 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import MAX_QUESTION_CHARS, Assistant, TrdfaqError, validate_question
+from .. import MAX_QUESTION_CHARS, Assistant, QuestionError, TrdfaqError, validate_question
 from .conversations import ConversationStore
-from .middleware import CORS, AccessLog, SecurityHeaders, error_response, json_response
+from .middleware import (
+    CORS,
+    AccessLog,
+    SecurityHeaders,
+    error_response,
+    json_bytes,
+    json_response,
+)
 from .openapi import openapi_schema
 from .ratelimit import RateLimiter
 from .settings import Settings
@@ -36,7 +43,7 @@ _PAGE_CSP = (
 )
 
 
-class BadRequest(Exception):
+class ApiError(Exception):
     """A request the API refuses: status code and message for the JSON error."""
 
     def __init__(self, status_code: int, message: str) -> None:
@@ -61,14 +68,18 @@ class Service:
         self.widget_etag = '"' + hashlib.sha256(self.widget_js).hexdigest()[:32] + '"'
         self.demo_css = _static("demo.css")
         self.demo_template = Template(_static("demo.html").decode())
-        self.openapi = json_response(openapi_schema(settings.max_body)).body
+        self.openapi = json_bytes(openapi_schema(settings.max_body))
         self._info: bytes | None = None
 
     @property
     def assistant(self) -> Assistant:
         """The assistant, loaded on first use when create_app was not given one."""
         if self._assistant is None:
-            self._assistant = Assistant.load(self.settings.corpus_dir)
+            try:
+                self._assistant = Assistant.load(self.settings.corpus_dir)
+            except TrdfaqError as exc:  # a broken corpus or prompt file: no user data in it
+                LOG.error("cannot load the assistant: %s", exc)
+                raise ApiError(503, "the assistant is not available") from None
         return self._assistant
 
     @asynccontextmanager
@@ -79,22 +90,18 @@ class Service:
 
     async def ask(self, request: Request) -> Response:
         """POST /api/ask: answer a question within its conversation."""
+        self._check_origin(request)
+        wait = self.limiter.take(request.client.host if request.client else "-")
+        if wait:
+            headers = {"Retry-After": self.limiter.retry_after(wait)}
+            return error_response(429, "too many questions: wait a moment", headers)
+        question, conversation_id, region = _parse(await self._body(request))
+        assistant = self.assistant
         try:
-            self._check_origin(request)
-            wait = self.limiter.take(request.client.host if request.client else "-")
-            if wait:
-                headers = {"Retry-After": self.limiter.retry_after(wait)}
-                return error_response(429, "too many questions: wait a moment", headers)
-            question, conversation_id, region = _parse(await self._body(request))
-            assistant = self.assistant
             question = validate_question(question)
             region = assistant.region(region)
-        except BadRequest as exc:
-            return error_response(exc.status_code, exc.message)
-        except TrdfaqError as exc:
-            return error_response(422, str(exc))
-        except ClientDisconnect:
-            return Response(status_code=400)
+        except QuestionError as exc:
+            raise ApiError(422, str(exc)) from None
         conversation = self.conversations.get(conversation_id)
         if conversation is None:
             conversation = assistant.conversation(region=region)
@@ -122,7 +129,7 @@ class Service:
     async def info(self, request: Request) -> Response:
         """GET /api/info: what the widget shows before the first question."""
         if self._info is None:
-            self._info = json_response(_info(self.assistant)).body
+            self._info = json_bytes(_info(self.assistant))
         return Response(self._info, media_type="application/json")
 
     async def openapi_json(self, request: Request) -> Response:
@@ -143,13 +150,12 @@ class Service:
 
     async def demo(self, request: Request) -> Response:
         """GET /: the widget, and the snippet that embeds it."""
-        widget_url = str(request.url_for("widget"))
-        base = str(request.base_url).rstrip("/")
+        root = request.scope.get("root_path", "").rstrip("/") + "/"
         page = self.demo_template.substitute(
             name=html.escape(self.assistant.prompts.name),
-            widget_path=html.escape(request.url_for("widget").path),
-            widget_url=html.escape(widget_url),
-            api=html.escape(base),
+            root=html.escape(root),
+            widget_url=html.escape(str(request.url_for("widget"))),
+            api=html.escape(str(request.base_url).rstrip("/")),
         )
         headers = {"Content-Security-Policy": _PAGE_CSP, "Cache-Control": "no-cache"}
         return Response(page, headers=headers, media_type="text/html")
@@ -169,44 +175,47 @@ class Service:
             return
         if urlsplit(origin).netloc == request.headers.get("host"):
             return  # same origin, from a browser that does not send Sec-Fetch-Site
-        raise BadRequest(403, f"pages on {origin} may not use this API")
+        raise ApiError(403, f"pages on {origin} may not use this API")
 
     async def _body(self, request: Request) -> bytes:
         limit = self.settings.max_body
-        too_large = BadRequest(413, f"the request body is over {limit:,} bytes")
+        too_large = ApiError(413, f"the request body is over {limit:,} bytes")
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > limit:
             raise too_large
         chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise too_large
-            chunks.append(chunk)
+        try:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise too_large
+                chunks.append(chunk)
+        except ClientDisconnect:
+            raise ApiError(400, "the request body was cut short") from None
         return b"".join(chunks)
 
 
 def _parse(body: bytes) -> tuple[Any, str | None, str | None]:
-    """The question, conversation id and region from a JSON body; BadRequest (422) otherwise."""
+    """The question, conversation id and region from a JSON body; ApiError (422) otherwise."""
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):
-        raise BadRequest(422, 'the body must be JSON, e.g. {"question": "What is TRD?"}') from None
+        raise ApiError(422, 'the body must be JSON, e.g. {"question": "What is TRD?"}') from None
     if not isinstance(data, dict):
-        raise BadRequest(422, 'the body must be a JSON object, e.g. {"question": "What is TRD?"}')
+        raise ApiError(422, 'the body must be a JSON object, e.g. {"question": "What is TRD?"}')
     unknown = sorted(set(data) - _FIELDS)
     if unknown:
-        raise BadRequest(422, f"unknown field(s): {', '.join(map(repr, unknown))}")
+        raise ApiError(422, f"unknown field(s): {', '.join(map(repr, unknown))}")
     if "question" not in data:
-        raise BadRequest(422, '"question" is required')
+        raise ApiError(422, '"question" is required')
     for name in _FIELDS:
         value = data.get(name)
         required = name == "question"
         if not isinstance(value, str) and (required or value is not None):
             kind = "a string" if required else "a string or null"
-            raise BadRequest(422, f'"{name}" must be {kind}')
+            raise ApiError(422, f'"{name}" must be {kind}')
         if isinstance(value, str) and not _encodable(value):
-            raise BadRequest(422, f'"{name}" is not valid Unicode text')
+            raise ApiError(422, f'"{name}" is not valid Unicode text')
     return data["question"], data.get("conversation_id"), data.get("region")
 
 
@@ -249,6 +258,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, exc.detail.lower(), dict(exc.headers or {}))
 
 
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status_code, exc.message)
+
+
 def create_app(assistant: Assistant | None = None, **settings: Any) -> Starlette:
     """The web app: JSON API, widget and demo page; settings as in web.settings.Settings."""
     config = Settings.from_kwargs(**settings)
@@ -276,7 +290,7 @@ def create_app(assistant: Assistant | None = None, **settings: Any) -> Starlette
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={HTTPException: _http_error, ApiError: _api_error},
         lifespan=service.lifespan,
     )
     app.state.service = service

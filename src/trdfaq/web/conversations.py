@@ -40,6 +40,7 @@ class ConversationStore:
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
 
     def __len__(self) -> int:
+        self._expire(self._clock())
         return len(self._entries)
 
     def get(self, conversation_id: str | None) -> Conversation | None:

@@ -27,13 +27,21 @@ DEFAULT_HEADERS: dict[str, str] = {
 }
 
 
-def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+def json_bytes(data: Any) -> bytes:
+    """Compact UTF-8 JSON."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def json_response(
+    data: Any, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     """A compact UTF-8 JSON response."""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(body, status_code, headers, media_type="application/json")
+    return Response(json_bytes(data), status_code, headers, media_type="application/json")
 
 
-def error_response(status_code: int, message: str, headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    status_code: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
     """The one error shape the API uses: {"error": message}."""
     return json_response({"error": message}, status_code, headers)
 
@@ -90,7 +98,10 @@ class AccessLog:
             trace = "".join(traceback.format_tb(exc.__traceback__))
             ERROR_LOG.error(
                 "%s %s raised %s (message withheld)\n%s",
-                scope["method"], scope["path"], type(exc).__name__, trace,
+                scope["method"],
+                scope["path"],
+                type(exc).__name__,
+                trace,
             )
             if status == 0:
                 await error_response(500, "internal error")(scope, receive, send_and_note)

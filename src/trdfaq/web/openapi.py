@@ -167,9 +167,11 @@ def openapi_schema(max_body: int) -> dict[str, Any]:
                         },
                         "403": _error("the request came from a page whose origin is not allowed"),
                         "413": _error(f"the body is over {max_body:,} bytes"),
-                        "422": _error("not a JSON object of the right shape, an empty or "
-                                      f"over-{MAX_QUESTION_CHARS:,}-character question, or an "
-                                      "unknown region"),
+                        "422": _error(
+                            "not a JSON object of the right shape, an empty or "
+                            f"over-{MAX_QUESTION_CHARS:,}-character question, or an "
+                            "unknown region"
+                        ),
                         "429": _error("too many questions from this client", retry),
                     },
                 }
@@ -183,8 +185,9 @@ def openapi_schema(max_body: int) -> dict[str, Any]:
             "/api/info": {
                 "get": {
                     "summary": "The assistant's greeting, examples, labels and crisis resources",
-                    "responses": {"200": _json_ok("what the widget shows before any question",
-                                                  "Info")},
+                    "responses": {
+                        "200": _json_ok("what the widget shows before any question", "Info")
+                    },
                 }
             },
         },

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import socket
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,8 @@ from uvicorn.supervisors import Multiprocess
 from .. import Assistant, TrdfaqError
 from .app import create_app
 from .settings import Settings
+
+LOG = logging.getLogger("trdfaq.web")
 
 # Uvicorn's own access log is off (it would show query strings and client addresses); the
 # app logs method, path, status and time instead, to standard error like everything else.
@@ -83,26 +86,28 @@ def serve(
     # Load once here: a broken corpus is a one-line error, and the workers start from the
     # on-disk cache this fills.
     assistant = Assistant.load(corpus_dir)
-    config = uvicorn.Config(
-        app=None,
-        host=host,
-        port=port,
-        workers=workers,
-        lifespan="on",
-        access_log=False,
-        log_config=LOG_CONFIG,
-        server_header=False,
-    )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "lifespan": "on",
+        "access_log": False,
+        "log_config": LOG_CONFIG,
+        "server_header": False,
+    }
+    if workers == 1:
+        config = uvicorn.Config(create_app(assistant, **settings), **options)
+    else:
+        del assistant  # each worker process loads its own
+        # A picklable factory: each spawned worker process builds its own app with it.
+        factory = functools.partial(create_app, **settings)
+        config = uvicorn.Config(factory, factory=True, **options)
     sock = bind_socket(host, port)
+    LOG.info("serving on http://%s:%d with %d worker(s)", host, sock.getsockname()[1], workers)
     try:
         if workers == 1:
-            config.app = create_app(assistant, **settings)
             uvicorn.Server(config).run(sockets=[sock])
         else:
-            del assistant  # each worker process loads its own
-            # A picklable factory: each spawned worker builds its own app from it.
-            config.app = functools.partial(create_app, **settings)
-            config.factory = True
             Multiprocess(config, sockets=[sock]).run()
     finally:
         sock.close()

@@ -66,7 +66,9 @@ def _origin(value: str) -> str:
         return value
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
-        raise ValueError(f"not an origin: {value!r} (use scheme://host[:port], e.g. https://example.org)")
+        raise ValueError(
+            f"not an origin: {value!r} (use scheme://host[:port], e.g. https://example.org)"
+        )
     if parts.query or parts.fragment or "@" in parts.netloc:
         raise ValueError(f"not an origin: {value!r}")
     return f"{parts.scheme}://{parts.netloc.lower()}"

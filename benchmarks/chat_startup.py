@@ -1,0 +1,86 @@
+"""Median time from process start to the chat's first interactive screen (target: under 1 s).
+
+Each run starts a fresh Python process that loads the bundled assistant (from a warm cache,
+as on every start but the first), starts the chat headless at 80x24 and reports as soon as
+its first screen is mounted, painted and the question box has the focus. The parent times
+from just before starting the process to that report, so interpreter start-up, imports and
+loading are all counted; shutting down is not.
+
+    python benchmarks/chat_startup.py [--runs 7] [--budget 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_S = 1.0
+READY = "ready"
+CHILD = f"""
+import asyncio
+from trdfaq import Assistant
+from trdfaq.tui import make_app
+
+async def main() -> None:
+    app = make_app(Assistant.load())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.query_one("#question").has_focus
+        print({READY!r}, flush=True)
+
+asyncio.run(main())
+"""
+
+
+def one_run(env: dict[str, str], timeout: float) -> float:
+    """Seconds from process start to the chat's first interactive screen."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline().strip()
+        elapsed = time.perf_counter() - start
+        if line != READY:
+            raise RuntimeError(f"the chat did not start (got {line!r})")
+        child.wait(timeout=timeout)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    return elapsed
+
+
+def main() -> int:
+    """Warm up once, then time several starts within a time budget; print the median."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed runs after the warm-up")
+    parser.add_argument("--budget", type=float, default=60.0, help="stop after this many seconds")
+    args = parser.parse_args()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    with tempfile.TemporaryDirectory(prefix="trdfaq-bench-") as cache:
+        env.setdefault("TRDFAQ_CACHE_DIR", cache)
+        deadline = time.monotonic() + args.budget
+        warm = one_run(env, timeout=args.budget)  # builds the cache, warms the disk
+        times: list[float] = []
+        while len(times) < args.runs and time.monotonic() < deadline:
+            times.append(one_run(env, timeout=max(1.0, deadline - time.monotonic())))
+    median = statistics.median(times)
+    print(f"warm-up (cache build): {warm:.3f} s")
+    print(f"runs: {', '.join(f'{t:.3f}' for t in times)}")
+    verdict = "ok" if median < TARGET_S else "over target"
+    print(f"median start to interactive chat: {median:.3f} s ({verdict}, target < {TARGET_S:g} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

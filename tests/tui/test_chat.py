@@ -1,0 +1,359 @@
+"""The chat app driven through Pilot, over the real bundled assistant."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Collapsible, Static
+
+from trdfaq import Assistant, Quote
+from trdfaq.tui import make_app
+from trdfaq.tui.app import ChatApp
+from trdfaq.tui.screens import CrisisScreen, HelpScreen, SourceScreen
+from trdfaq.tui.widgets import (
+    AnswerView,
+    CrisisPanel,
+    DisclaimerBar,
+    Greeting,
+    History,
+    QuestionInput,
+    QuoteBlock,
+    Suggestions,
+    Turn,
+    fit_sentences,
+)
+
+SIZE = (80, 24)
+
+
+def text(widget: Static) -> str:
+    """The plain text a Static shows."""
+    return str(widget.content)
+
+
+def texts(node: Widget) -> list[str]:
+    """The plain text of every Static under a widget, in order."""
+    return [text(w) for w in node.query(Static)]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let the search worker finish and the answer be shown."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot[None], question: str) -> None:
+    """Type into the focused widget key by key, as a person would."""
+    await pilot.press(*("space" if ch == " " else ch for ch in question))
+
+
+async def ask(pilot: Pilot[None], question: str) -> Turn:
+    """Ask a question through the question box; return its turn once answered."""
+    app = pilot.app
+    assert isinstance(app, ChatApp)
+    app.query_one(QuestionInput).focus()
+    app.query_one(QuestionInput).value = question
+    await pilot.press("enter")
+    await settle(pilot)
+    return app.query(Turn).last()
+
+
+async def test_start_shows_greeting_examples_and_disclaimer(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        prompts = assistant.prompts
+        assert app.title == prompts.name and app.sub_title == prompts.tagline
+        assert text(app.query_one(".greeting-text", Static)) == prompts.greeting
+        assert app.query_one("#greeting Suggestions", Suggestions).questions == prompts.examples
+        assert app.query_one(QuestionInput).placeholder == prompts.placeholder
+        assert app.query_one(QuestionInput).has_focus
+        bar = text(app.query_one(DisclaimerBar))
+        assert bar and prompts.disclaimer.startswith(bar) and len(bar) <= 78
+
+
+async def test_typed_question_shows_quote_source_and_disclaimer(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "does ECT affect memory?")
+        await pilot.press("enter")
+        await settle(pilot)
+        turn = app.query(Turn).last()
+        assert text(turn.query_one(".question", Static)) == "does ECT affect memory?"
+        quote = turn.query(QuoteBlock).first()
+        shown = texts(quote)
+        assert "short-term memory loss" in shown[0]
+        assert quote.quote.quote == shown[0]  # whole and verbatim
+        assert shown[1].startswith("— Effective Treatments") and "PointHealth" in shown[1]
+        assert texts(turn)[-1] == assistant.prompts.disclaimer
+        assert app.query_one(QuestionInput).value == ""
+        assert not turn.query(".searching")
+
+
+async def test_highlights_are_emphasised_in_the_quote(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        block = turn.query(QuoteBlock).first()
+        quote = block.quote
+        assert isinstance(quote, Quote) and quote.highlights
+        content = block.query_one(".quote-text", Static).visual
+        assert isinstance(content, Content) and content.plain == quote.quote  # whole, verbatim
+        assert set(quote.highlights) <= {(s.start, s.end) for s in content.spans}
+
+
+async def test_corroborating_quotes_fold_open_by_key(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "What is rTMS?")
+        quote = next(q for q in turn.query(QuoteBlock) if q.query(Collapsible))
+        assert isinstance(quote.quote, Quote)
+        others = quote.quote.corroborated_by
+        folded = quote.query_one(Collapsible)
+        label = assistant.prompts.labels["corroborated"].format(n=len(others) + 1)
+        assert folded.title == label
+        assert folded.collapsed
+        folded.query_one("CollapsibleTitle").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not folded.collapsed
+        shown = [texts(q)[0] for q in folded.query(QuoteBlock)]
+        assert shown == [other.quote for other in others]
+        assert all(q.region.height > 0 for q in folded.query(QuoteBlock))
+
+
+async def test_no_match_says_so_and_offers_topics(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "how do I make pancakes?")
+        answer = turn.query_one(AnswerView)
+        assert answer.answer.status == "no_match"
+        assert not turn.query(QuoteBlock)
+        assert text(answer.query_one(".message", Static)) == assistant.prompts.no_match
+        assert (
+            text(answer.query_one(".suggestions-title", Static))
+            == assistant.prompts.labels["topics"]
+        )
+        assert answer.query_one(Suggestions).questions == answer.answer.follow_ups
+
+
+async def test_crisis_panel_comes_first_with_every_resource(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "I want to end my life")
+        answer = turn.query_one(AnswerView)
+        panel = answer.children[0]
+        assert isinstance(panel, CrisisPanel)
+        crisis = answer.answer.crisis
+        assert crisis is not None
+        shown = texts(panel)
+        assert shown[0] == crisis.message
+        assert shown[-1] == crisis.closing
+        for resource, block in zip(crisis.resources, shown[1:-1], strict=True):
+            assert resource.name in block and resource.contact in block
+            assert all(link.label in block for link in resource.links)
+        assert not turn.query(QuoteBlock) and not turn.query(Suggestions)
+        assert panel.region is not None and panel.region.y >= 0  # on screen, not scrolled away
+
+
+async def test_selecting_a_follow_up_asks_it(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        follow_ups = turn.query_one(Suggestions)
+        await pilot.press("shift+tab")  # from the question box to the latest follow-ups
+        assert follow_ups.has_focus
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        turns = app.query(Turn)
+        assert len(turns) == 2
+        assert turns.last().question == follow_ups.questions[1]
+        assert turns.last().query(AnswerView)
+
+
+async def test_example_asked_with_tab_and_enter(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab")
+        examples = app.query_one("#greeting Suggestions", Suggestions)
+        assert examples.has_focus
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.query(Turn).last().question == assistant.prompts.examples[0]
+        assert app.query_one(QuestionInput).has_focus
+
+
+async def test_open_source_shows_article_with_passage_then_escape(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "How fast does ketamine work for depression?")
+        quote = turn.query(QuoteBlock).first()
+        quote.focus()
+        await pilot.press("o")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SourceScreen)
+        passage = assistant.passage(quote.passage_id)
+        assert screen.highlighted.split() == passage.text.split()
+        title = text(screen.query_one("#source-title", Static))
+        assert passage.source.title in title
+        article = screen.query_one("#article")
+        marked = screen.query(".passage").first()
+        assert article.scroll_offset.y > 0  # scrolled down to the passage
+        assert marked.region.y < article.region.bottom
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, SourceScreen)
+        assert app.query(Turn)
+
+
+async def test_open_source_link_is_clickable(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        line = turn.query_one(".source", Static)
+        line.scroll_visible(animate=False)
+        await pilot.pause()
+        lines = [strip.text for strip in line.render_lines(Region(0, 0, *line.size))]
+        y = max(i for i, row in enumerate(lines) if "Open" in row)
+        assert await pilot.click(line, offset=(lines[y].rindex("Open") + 1, y))
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+
+
+async def test_up_recalls_earlier_questions(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "What is rTMS?")
+        await ask(pilot, "does ECT affect memory?")
+        box = app.query_one(QuestionInput)
+        await type_text(pilot, "draft")
+        await pilot.press("up")
+        assert box.value == "does ECT affect memory?"
+        await pilot.press("up")
+        assert box.value == "What is rTMS?"
+        await pilot.press("up")
+        assert box.value == "What is rTMS?"
+        await pilot.press("down", "down")
+        assert box.value == "draft"
+
+
+def test_history_is_memory_only_and_skips_repeats() -> None:
+    history = History()
+    for question in ("a", "b", "b"):
+        history.add(question)
+    assert history.back("") == "b"
+    assert history.back("") == "a"
+    assert history.back("") is None
+    assert history.forward() == "b"
+    assert history.forward() == ""
+    assert history.forward() is None
+
+
+async def test_ctrl_l_clears_but_keeps_greeting(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "What is rTMS?")
+        first = app.conversation
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert not app.query(Turn)
+        assert app.query_one(Greeting)
+        assert app.conversation is not first
+        assert app.conversation.topic is None  # a follow-up has nothing to lean on
+
+
+async def test_f1_shows_help_with_keys_and_about(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = text(app.screen.query_one("#help-keys", Static))
+        for key in ("F1", "F2", "Ctrl+L", "Ctrl+Q", "Ctrl+P", "Tab", "Enter"):
+            assert key in keys
+        assert text(app.screen.query_one("#help-about", Static)) == assistant.prompts.about
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_f2_brings_back_crisis_resources(assistant: Assistant) -> None:
+    app = make_app(assistant, region="UK")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "does ECT affect memory?")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, CrisisScreen)
+        panel = app.screen.query_one(CrisisPanel)
+        shown = texts(panel)
+        assert shown[0] == assistant.prompts.crisis.message_self
+        assert "Samaritans" in shown[1]  # the region's lines first
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CrisisScreen)
+
+
+async def test_commands_are_in_the_palette(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Help", "Crisis lines", "Clear conversation", "Quit"} <= titles
+        assert "Open source" not in titles
+        turn = await ask(pilot, "does ECT affect memory?")
+        turn.query(QuoteBlock).first().focus()
+        await pilot.pause()
+        chat = app.screen
+        await pilot.press("ctrl+p")  # the palette has the focus, and asks about the chat screen
+        await pilot.pause()
+        commands = {c.title: c for c in app.get_system_commands(chat)}
+        await pilot.press("escape")
+        await pilot.pause()
+        commands["Open source"].callback()
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+
+
+async def test_follow_up_questions_lean_on_the_conversation(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        first = await ask(pilot, "What is rTMS?")
+        assert "magnetic" in texts(first.query(QuoteBlock).first())[0]
+        second = await ask(pilot, "How often is it given?")
+        quotes = [texts(q)[0] for q in second.query(QuoteBlock)]
+        assert any("5 days/week" in q for q in quotes)
+        third = await ask(pilot, "Does it have side effects?")
+        assert third.query_one(AnswerView).answer.status == "answered"
+        assert any("side effects" in texts(q)[0].lower() for q in third.query(QuoteBlock))
+
+
+async def test_core_error_is_a_notification_not_a_traceback(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(QuestionInput).value = "x" * 1001
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not app.query(Turn)
+        notes = list(app._notifications)
+        assert len(notes) == 1 and notes[0].severity == "error"
+        assert "1,000" in notes[0].message
+
+
+async def test_layout_adapts_to_resizing(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        await pilot.resize_terminal(170, 40)
+        await pilot.pause()
+        assert turn.query(QuoteBlock).first().size.width > 80
+        bar = text(app.query_one(DisclaimerBar))
+        assert bar == assistant.prompts.disclaimer  # all of it fits now
+
+
+def test_fit_sentences_keeps_whole_sentences() -> None:
+    assert fit_sentences("One two. Three four.", 12) == "One two."
+    assert fit_sentences("One two. Three four.", 40) == "One two. Three four."
+    assert fit_sentences("Longer than the width.", 5) == "Longer than the width."

@@ -46,6 +46,8 @@ snapshot-update: install
 bench: install
 	$(BIN)/python benchmarks/cold_start.py
 	$(BIN)/python benchmarks/retrieval_scale.py
+	$(BIN)/python benchmarks/chat_startup.py
+	$(BIN)/python benchmarks/load_test.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

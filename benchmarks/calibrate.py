@@ -43,11 +43,15 @@ def main() -> None:
             for coverage, score, question in sorted(rows):
                 print(f"  coverage {coverage:.2f}  bm25 {score:6.2f}  {question}")
     print(f"answerable: {len(inside)}  out of scope: {len(outside)}")
-    print(f"now: min_coverage {settings.min_coverage}, min_score {settings.min_score}: "
-          f"{_errors(inside, outside, settings.min_coverage, settings.min_score)} errors")
+    print(
+        f"now: min_coverage {settings.min_coverage}, min_score {settings.min_score}: "
+        f"{_errors(inside, outside, settings.min_coverage, settings.min_score)} errors"
+    )
     coverage, score, errors = best_thresholds(inside, outside)
-    print(f"best: min_coverage {coverage:.2f}, min_score {score:.1f}: {errors} errors "
-          "(the middle of the widest band of thresholds with the fewest errors)")
+    print(
+        f"best: min_coverage {coverage:.2f}, min_score {score:.1f}: {errors} errors "
+        "(the middle of the widest band of thresholds with the fewest errors)"
+    )
 
 
 Row = tuple[float, float, str]

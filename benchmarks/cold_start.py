@@ -35,7 +35,9 @@ def timed(command: list[str], runs: int) -> list[float]:
 def report(label: str, times: list[float]) -> None:
     """One line: median and range in milliseconds."""
     ms = [t * 1000 for t in times]
-    print(f"{label:<52} median {statistics.median(ms):6.1f} ms  (min {min(ms):.1f}, max {max(ms):.1f})")
+    print(
+        f"{label:<52} median {statistics.median(ms):6.1f} ms  (min {min(ms):.1f}, max {max(ms):.1f})"
+    )
 
 
 def main() -> None:
@@ -47,8 +49,10 @@ def main() -> None:
     for question in QUESTIONS:
         command = [sys.executable, "-m", "trdfaq", "ask", question]
         report(f"trdfaq ask {question!r}", timed(command, args.runs))
-    report("trdfaq ask --json (first question)",
-           timed([sys.executable, "-m", "trdfaq", "ask", "--json", QUESTIONS[0]], args.runs))
+    report(
+        "trdfaq ask --json (first question)",
+        timed([sys.executable, "-m", "trdfaq", "ask", "--json", QUESTIONS[0]], args.runs),
+    )
 
 
 if __name__ == "__main__":

@@ -41,14 +41,20 @@ def main() -> None:
         settings = replace(base.engine.corpus.settings, **dict(zip(names, values, strict=True)))
         assistant = replace(base, engine=base.engine.with_settings(settings))
         scores = evaluate(assistant, cases).scores()
-        key = (scores["hit@1"] + scores["hit@3"] + scores["out_of_scope_rejected"]
-               - 0.02 * scores["false_abstentions"])
+        key = (
+            scores["hit@1"]
+            + scores["hit@3"]
+            + scores["out_of_scope_rejected"]
+            - 0.02 * scores["false_abstentions"]
+        )
         results.append((key, scores, dict(zip(names, values, strict=True))))
     results.sort(key=lambda r: -r[0])
     print(f"{len(results)} settings in {time.perf_counter() - started:.0f} s")
     for key, scores, values in results[: args.top]:
-        print(f"{key:.3f} h1={scores['hit@1']:.3f} h3={scores['hit@3']:.3f} "
-              f"oos={scores['out_of_scope_rejected']:.2f} fa={scores['false_abstentions']} {values}")
+        print(
+            f"{key:.3f} h1={scores['hit@1']:.3f} h3={scores['hit@3']:.3f} "
+            f"oos={scores['out_of_scope_rejected']:.2f} fa={scores['false_abstentions']} {values}"
+        )
 
 
 if __name__ == "__main__":

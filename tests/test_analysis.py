@@ -54,8 +54,13 @@ def test_stopwords_are_shipped_and_exclude_domain_words() -> None:
 
 @pytest.mark.parametrize(
     ("word", "stem"),
-    [("depression", "depress"), ("treatments", "treatment"), ("stimulating", "stimul"),
-     ("dying", "die"), ("ketamine", "ketamin")],
+    [
+        ("depression", "depress"),
+        ("treatments", "treatment"),
+        ("stimulating", "stimul"),
+        ("dying", "die"),
+        ("ketamine", "ketamin"),
+    ],
 )
 def test_snowball_stems(word: str, stem: str) -> None:
     assert snowball_stem(word) == stem
@@ -77,8 +82,18 @@ def test_stemmer_skips_words_that_cannot_match_and_stems_the_rest_exactly() -> N
 
 
 def test_could_match_never_misses_a_vocabulary_stem() -> None:
-    words = ["relieving", "therapies", "stimulation", "augmenting", "psychedelics", "dying",
-             "happily", "generalizations", "conditional", "hopefulness"]
+    words = [
+        "relieving",
+        "therapies",
+        "stimulation",
+        "augmenting",
+        "psychedelics",
+        "dying",
+        "happily",
+        "generalizations",
+        "conditional",
+        "hopefulness",
+    ]
     vocabulary = [snowball_stem(w) for w in words]
     stemmer = Stemmer({}, vocabulary)
     assert all(stemmer.could_match(w) for w in words if w != "dying")
@@ -86,8 +101,14 @@ def test_could_match_never_misses_a_vocabulary_stem() -> None:
 
 @pytest.mark.parametrize(
     ("a", "b", "distance"),
-    [("depresion", "depression", 1), ("ketamin", "ketamine", 1), ("teh", "the", 1),
-     ("psilocibin", "psilocybin", 1), ("abc", "xyz", 3), ("same", "same", 0)],
+    [
+        ("depresion", "depression", 1),
+        ("ketamin", "ketamine", 1),
+        ("teh", "the", 1),
+        ("psilocibin", "psilocybin", 1),
+        ("abc", "xyz", 3),
+        ("same", "same", 0),
+    ],
 )
 def test_edit_distance(a: str, b: str, distance: int) -> None:
     assert edit_distance(a, b, limit=5) == distance
@@ -99,8 +120,14 @@ def test_edit_distance_stops_early_above_the_limit() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "fixed"),
-    [("depresion", "depression"), ("ketamnie", "ketamine"), ("psilocibin", "psilocybin"),
-     ("ect", None), ("pancakes", None), ("antidepresants", "antidepressants")],
+    [
+        ("depresion", "depression"),
+        ("ketamnie", "ketamine"),
+        ("psilocibin", "psilocybin"),
+        ("ect", None),
+        ("pancakes", None),
+        ("antidepresants", "antidepressants"),
+    ],
 )
 def test_speller_maps_misspellings_to_known_words(typed: str, fixed: str | None) -> None:
     speller = Speller(("depression", "ketamine", "psilocybin", "antidepressants", "pain"))

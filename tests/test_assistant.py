@@ -5,11 +5,22 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from trdfaq import Answer, Assistant, QuestionError, validate_question
 from trdfaq.corpus import normalise_space
 
-ANSWER_KEYS = {"question", "status", "answers", "crisis", "disclaimer", "follow_ups", "message", "footer"}
+ANSWER_KEYS = {
+    "question",
+    "status",
+    "answers",
+    "crisis",
+    "disclaimer",
+    "follow_ups",
+    "message",
+    "footer",
+}
 QUOTE_KEYS = {"passage_id", "quote", "score", "source", "highlights", "corroborated_by"}
 SOURCE_KEYS = {"id", "title", "publisher", "section"}
 
@@ -39,8 +50,11 @@ def test_answer_json_shape(assistant: Assistant) -> None:
 
 def test_quotes_are_verbatim_passages_of_their_source(assistant: Assistant) -> None:
     passages = {p.id: p for p in assistant.engine.corpus.passages}
-    for question in ["does ECT hurt your memory?", "how fast does ketamine work?",
-                     "what is vagus nerve stimulation?"]:
+    for question in [
+        "does ECT hurt your memory?",
+        "how fast does ketamine work?",
+        "what is vagus nerve stimulation?",
+    ]:
         for quote in assistant.ask(question).answers:
             passage = passages[quote.passage_id]
             assert quote.quote == passage.text
@@ -51,8 +65,15 @@ def test_quotes_are_verbatim_passages_of_their_source(assistant: Assistant) -> N
 
 @pytest.mark.parametrize(
     "question",
-    ["How do I make pancakes?", "What is the population of Tokyo?", "zxcvbnm",
-     "Who won the football last night?", "how do I fix a leaking tap", "?!?", "the of and"],
+    [
+        "How do I make pancakes?",
+        "What is the population of Tokyo?",
+        "zxcvbnm",
+        "Who won the football last night?",
+        "how do I fix a leaking tap",
+        "?!?",
+        "the of and",
+    ],
 )
 def test_out_of_scope_gets_no_quote(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
@@ -101,7 +122,9 @@ def test_top_k_limits_the_quotes(assistant: Assistant) -> None:
     assert len(assistant.ask("what treatments are there for TRD?", top_k=1).answers) == 1
 
 
-@pytest.mark.parametrize(("question", "message"), [("", "empty"), ("   ", "empty"), ("x" * 1001, "1,001 characters")])
+@pytest.mark.parametrize(
+    ("question", "message"), [("", "empty"), ("   ", "empty"), ("x" * 1001, "1,001 characters")]
+)
 def test_validate_question_rejects_empty_and_long(question: str, message: str) -> None:
     with pytest.raises(QuestionError, match=message):
         validate_question(question)
@@ -116,4 +139,99 @@ def test_tiny_corpus_answers_from_its_own_passages(tiny: Assistant) -> None:
     answer = tiny.ask("how do i keep snails off my lettuce")
     assert isinstance(answer, Answer)
     assert answer.answers[0].passage_id == "garden-slugs"
-    assert tiny.ask("how often should I pump up bike tires").answers[0].passage_id == "bicycle-tyres"
+    assert (
+        tiny.ask("how often should I pump up bike tires").answers[0].passage_id == "bicycle-tyres"
+    )
+
+
+# --- safety through the whole assistant -------------------------------------------------------
+
+
+def test_crisis_message_gets_resources_and_no_quote(assistant: Assistant) -> None:
+    answer = assistant.ask("I want to end my life")
+    data = answer.to_dict()
+    assert data["status"] == "crisis"
+    assert data["answers"] == []
+    assert data["crisis"]["message"]
+    names = [r["name"] for r in data["crisis"]["resources"]]
+    assert any("988" in n for n in names) and any("Samaritans" in n for n in names)
+    assert any(r["links"] for r in data["crisis"]["resources"])
+    assert data["disclaimer"]
+
+
+def test_region_puts_its_own_resources_first(assistant: Assistant) -> None:
+    uk = assistant.ask("I want to end my life", region="gb").crisis
+    assert uk is not None
+    assert uk.resources[0].name == "Samaritans"
+    assert all("US" not in r.region.split("/") for r in uk.resources)
+    assert any("findahelpline" in r.contact for r in uk.resources)
+
+
+def test_imminent_risk_leads_with_the_emergency_number(assistant: Assistant) -> None:
+    crisis = assistant.ask("I have the pills in front of me and I'm taking them all tonight").crisis
+    assert crisis is not None and crisis.imminent
+    assert crisis.resources[0].emergency
+    assert crisis.message.startswith(assistant.prompts.crisis.imminent_lead)
+
+
+def test_someone_else_in_danger_gets_the_reply_for_the_helper(assistant: Assistant) -> None:
+    crisis = assistant.ask("My friend says she wants to die and has a plan").crisis
+    assert crisis is not None and crisis.about_other
+    assert crisis.message.endswith(assistant.prompts.crisis.message_other)
+
+
+def test_informational_mention_is_answered_with_a_footer(assistant: Assistant) -> None:
+    answer = assistant.ask("Is esketamine useful for people with suicidal ideation?")
+    assert answer.status == "answered"
+    assert answer.footer == assistant.prompts.crisis_footer
+
+
+def test_the_conversation_goes_on_after_a_crisis_reply(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    assert conversation.ask("I want to end my life").status == "crisis"
+    assert conversation.ask("What is vagus nerve stimulation?").status == "answered"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "should I stop taking my sertraline?",
+        "how much esketamine should I take?",
+        "can I switch from prozac to wellbutrin myself",
+    ],
+)
+def test_personal_medication_questions_get_the_fixed_notice(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.status in {"answered", "no_match"}
+    assert answer.message is not None
+    assert answer.message.startswith(assistant.prompts.medical_advice)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.text(),
+        st.text(alphabet=st.characters(codec="utf-8"), min_size=500, max_size=3000),
+        st.sampled_from(
+            [
+                "",
+                "\u202eevil\u202c",
+                "<img src=x onerror=alert(1)>",
+                "😢" * 400,
+                "\x00\x01\x1b[31m",
+                "مرحبا كيف حالك",
+                "x" * 200_000,
+            ]
+        ),
+    )
+)
+def test_ask_never_fails_and_always_carries_the_disclaimer(assistant: Assistant, text: str) -> None:
+    answer = assistant.ask(text)
+    assert answer.status in {"answered", "no_match", "crisis"}
+    assert answer.disclaimer.strip()
+    if answer.status == "crisis":
+        assert answer.answers == ()
+    for quote in answer.answers:
+        assert quote.quote == assistant.passage(quote.passage_id).text

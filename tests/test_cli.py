@@ -13,7 +13,9 @@ import pytest
 from .conftest import DATA
 
 
-def trdfaq(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def trdfaq(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "trdfaq", *args],
         input=stdin,
@@ -92,10 +94,18 @@ def test_no_color_is_honoured_even_on_a_terminal() -> None:
         "import sys, os; sys.stdout.isatty = lambda: True\n"
         "from trdfaq.cli import main; main(['ask', 'what is TMS?'])"
     )
-    colored = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             env={**os.environ, "NO_COLOR": ""})
-    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           env={**os.environ, "NO_COLOR": "1"})
+    colored = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": ""},
+    )
+    plain = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     assert "\033[" in colored.stdout
     assert "\033[" not in plain.stdout
 
@@ -104,8 +114,15 @@ def test_eval_prints_scores_and_json() -> None:
     result = trdfaq("eval", "--json", str(DATA / "dev.yaml"))
     assert result.returncode == 0, result.stderr
     scores = json.loads(result.stdout)["scores"]
-    assert {"hit@1", "hit@3", "mrr@5", "out_of_scope_rejected", "false_abstentions",
-            "crisis_recall", "not_crisis_false_alarms"} <= set(scores)
+    assert {
+        "hit@1",
+        "hit@3",
+        "mrr@5",
+        "out_of_scope_rejected",
+        "false_abstentions",
+        "crisis_recall",
+        "not_crisis_false_alarms",
+    } <= set(scores)
     text = trdfaq("eval", str(DATA / "dev.yaml")).stdout
     assert "hit@3" in text
 
@@ -114,3 +131,21 @@ def test_python_dash_m_and_help() -> None:
     result = trdfaq("--help")
     assert result.returncode == 0
     assert "ask" in result.stdout and "chat" in result.stdout and "serve" in result.stdout
+
+
+def test_crisis_json_and_plain_text_put_resources_first() -> None:
+    data = json.loads(trdfaq("ask", "--json", "I want to end my life").stdout)
+    assert data["status"] == "crisis"
+    assert data["answers"] == []
+    assert data["crisis"]["resources"]
+    out = trdfaq("ask", "I want to end my life").stdout
+    first_line = out.splitlines()[0]
+    assert first_line.startswith("I'm really glad you told me")
+    assert out.index("988") < out.index("not medical advice")
+    assert "> " not in out  # no quote
+
+
+def test_region_option_orders_resources() -> None:
+    out = trdfaq("ask", "--region", "UK", "I want to end my life").stdout
+    assert out.index("Samaritans") < out.index("findahelpline")
+    assert "988" not in out

@@ -39,7 +39,9 @@ def test_dev_set_safety(report) -> None:  # type: ignore[no-untyped-def]
 def test_dev_set_conversations_all_pass(report) -> None:  # type: ignore[no-untyped-def]
     conversations = [o for o in report.outcomes if len(o.case.turns) > 1]
     assert len(conversations) >= 3
-    assert all(o.passed for o in conversations), [o.case.turns for o in conversations if not o.passed]
+    assert all(o.passed for o in conversations), [
+        o.case.turns for o in conversations if not o.passed
+    ]
 
 
 @pytest.mark.parametrize(
@@ -47,7 +49,10 @@ def test_dev_set_conversations_all_pass(report) -> None:  # type: ignore[no-unty
     [
         ("- {question: hi, kind: answer}\n", "case #1: an 'answer' case needs 'expect'"),
         ("- {question: hi, kind: maybe}\n", "kind must be one of"),
-        ("- {question: hi, conversation: [a], kind: crisis}\n", "give either 'question' or 'conversation'"),
+        (
+            "- {question: hi, conversation: [a], kind: crisis}\n",
+            "give either 'question' or 'conversation'",
+        ),
         ("- {question: hi, kind: crisis, colour: red}\n", "unknown key 'colour'"),
         ("question: hi\n", "must be a YAML list"),
         ("- [unclosed\n", "invalid YAML"),
@@ -58,3 +63,23 @@ def test_bad_eval_files_are_clear_errors(tmp_path: Path, text: str, message: str
     path.write_text(text)
     with pytest.raises(EvalError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_cases(path)
+
+
+def test_own_everyday_questions_and_conversations(assistant: Assistant) -> None:
+    report = evaluate(assistant, load_cases(DATA / "heldout.yaml"))
+    scores = report.scores()
+    failed = [f"{o.case.line}: {o.case.turns} ({o.why})" for o in report.failures()]
+    assert scores["hit@3"] >= 0.95, failed
+    assert scores["out_of_scope_rejected"] == 1.0, failed
+    assert scores["false_abstentions"] <= 1, failed
+    conversations = [o for o in report.outcomes if len(o.case.turns) > 1]
+    assert len(conversations) >= 5
+    assert all(o.passed for o in conversations), failed
+
+
+def test_out_of_scope_questions_sharing_the_corpus_words_are_mostly_refused(
+    assistant: Assistant,
+) -> None:
+    report = evaluate(assistant, load_cases(DATA / "calibration.yaml"))
+    wrongly_answered = [o.case.question for o in report.failures()]
+    assert len(wrongly_answered) <= 2, wrongly_answered

@@ -23,13 +23,14 @@ def _random_documents(n: int, seed: int = 7) -> list[list[str]]:
 
 
 def _text_only(settings: Settings) -> Settings:
-    return Settings(text_weight=1.0, section_weight=0.0, questions_weight=0.0,
-                    k1=settings.k1, b=settings.b)
+    return Settings(
+        text_weight=1.0, section_weight=0.0, questions_weight=0.0, k1=settings.k1, b=settings.b
+    )
 
 
 @pytest.mark.parametrize("numpy_path", [False, True])
 def test_top10_matches_rank_bm25_full_scoring(numpy_path: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import trdfaq.retrieval as retrieval
+    from trdfaq import retrieval
 
     monkeypatch.setattr(retrieval, "NUMPY_THRESHOLD", 0 if numpy_path else 10**9)
     documents = _random_documents(3000)

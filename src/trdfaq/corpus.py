@@ -73,11 +73,12 @@ class Settings:
     expansion_credit: float = 1.0
     loose_credit: float = 0.5
     coverage_exponent: float = 1.0
+    coverage_floor: float = 0.0
+    unknown_weight: float = 0.0  # 0: the IDF of a term found in no passage
     context_weight: float = 0.5
     min_coverage: float = 0.5
     min_score: float = 0.0
     relative_cutoff: float = 0.6
-    ambiguity_margin: float = 0.85
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,9 @@ class Engine:
     def __post_init__(self) -> None:
         if not self.passage_stems:
             for passage in self.corpus.passages:
-                texts = [passage.text] + [passage.text[s:e] for s, e in sentence_spans(passage.text)]
+                texts = [passage.text] + [
+                    passage.text[s:e] for s, e in sentence_spans(passage.text)
+                ]
                 for text in texts:
                     self.passage_stems[text] = frozenset(self.analyzer.content_stems(text))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,9 +17,58 @@ ASSISTANT_FILE = "assistant.yaml"
 CRISIS_FILE = "crisis.yaml"
 SAFETY_FILE = "safety.yaml"
 LINK_KINDS = frozenset({"call", "text", "chat", "web"})
-_LABELS = frozenset(
-    {"source", "section", "publisher_unknown", "follow_ups", "topics", "corroborated"}
+# The front ends' own words (assistant.yaml `labels`): every one required, no others allowed.
+LABELS = frozenset(
+    {
+        # every front end
+        "source",
+        "section",
+        "publisher_unknown",
+        "corroborated",
+        "follow_ups",
+        "topics",
+        # trdfaq ask
+        "also",
+        # the terminal chat
+        "searching",
+        "open_source",
+        "help_title",
+        "keys_title",
+        "about_title",
+        "close_hint",
+        "key_enter",
+        "key_arrows",
+        "key_tab",
+        "key_open",
+        "key_escape",
+        "key_commands",
+        "command_help",
+        "command_help_about",
+        "command_crisis",
+        "command_crisis_about",
+        "command_clear",
+        "command_clear_about",
+        "command_open_about",
+        # the web widget
+        "open_chat",
+        "ask",
+        "question_label",
+        "close",
+        "get_help",
+        "hide",
+        "retry",
+        "examples_title",
+        "thinking",
+        "also_said",
+        "crisis_title",
+        "you_asked",
+        "answer",
+        "network_error",
+        "too_many",
+    }
 )
+# Labels the front ends fill in with str.format, and the fields each may use.
+LABEL_FIELDS = {"corroborated": frozenset({"n"}), "command_help_about": frozenset({"name"})}
 
 
 @dataclass(frozen=True)
@@ -113,9 +164,7 @@ def load_prompts(root: Path) -> Prompts:
         small_talk.append(
             SmallTalk(record.req("id"), record.strings("phrases"), _text(record, "reply"))
         )
-    labels = top.data.get("labels")
-    if not isinstance(labels, dict) or set(labels) != _LABELS:
-        raise top.fail(f"'labels' must give exactly: {', '.join(sorted(_LABELS))}")
+    labels = _labels(top)
     examples = top.strings("examples")
     if not 3 <= len(examples) <= 5:
         raise top.fail("'examples' must list 3 to 5 questions")
@@ -132,7 +181,7 @@ def load_prompts(root: Path) -> Prompts:
         medical_advice=_text(top, "medical_advice"),
         general_info_lead=_text(top, "general_info_lead"),
         crisis_footer=_text(top, "crisis_footer"),
-        labels={str(k): str(v) for k, v in labels.items()},
+        labels=labels,
         about=_text(top, "about"),
         crisis=_load_crisis(Path(root) / CRISIS_FILE),
     )
@@ -140,6 +189,33 @@ def load_prompts(root: Path) -> Prompts:
 
 def _text(record: Record, key: str) -> str:
     return " ".join(record.req(key).split())
+
+
+def _labels(top: Record) -> dict[str, str]:
+    """The `labels` mapping: exactly the keys in LABELS, each non-empty text."""
+    from .yamlfile import Record  # noqa: PLC0415 - yaml only on a cache miss
+
+    if top.data.get("labels") is None:
+        raise top.fail("missing required key 'labels'")
+    record = Record(top.data["labels"], top.path, PromptError, "labels", top.line)
+    unknown = sorted(str(key) for key in record.data if key not in LABELS)
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(LABELS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise record.fail(f"unknown label {unknown[0]!r}{hint}")
+    missing = sorted(LABELS - set(record.data))
+    if missing:
+        raise record.fail(f"missing label(s): {', '.join(missing)}")
+    labels = {key: _text(record, key) for key in sorted(LABELS)}
+    for key, allowed in LABEL_FIELDS.items():
+        try:
+            fields = {f for _, f, _, _ in string.Formatter().parse(labels[key]) if f is not None}
+        except ValueError as exc:  # a lone { or }
+            raise record.fail(f"{key!r}: {exc}") from None
+        for field in sorted(fields - allowed):
+            names = ", ".join(f"{{{name}}}" for name in sorted(allowed))
+            raise record.fail(f"{key!r} may use only {names}, not {{{field}}}")
+    return labels
 
 
 def _load_crisis(path: Path) -> CrisisPrompts:

@@ -44,6 +44,7 @@ _QUESTION_WORDS = frozenset(
     }
 )
 
+
 @cache
 def _by_length(words: frozenset[str]) -> tuple[str, ...]:
     """Words of two letters or more, shortest first (the order typos are matched in)."""
@@ -192,7 +193,7 @@ class Analyzer:
             if i not in used:
                 counts[stems[i]] = counts.get(stems[i], 0) + 1
         for stem, count in counts.items():
-            concepts.append(Concept(((stem, float(count)),), self._weight(stem, index)))
+            concepts.append(Concept(((stem, float(count)),), self._weight(stem, index, settings)))
         own_stems = frozenset(stems[i] for i in content)
         return Query(question, tuple(concepts), own_stems, tuple(corrections))
 
@@ -237,13 +238,22 @@ class Analyzer:
             terms.setdefault(stem, (weight, credit))
         return Concept(
             tuple((t, w) for t, (w, _) in terms.items()),
-            max(self._weight(s, index) for s in own),
+            max(self._weight(s, index, settings) for s in own),
             tuple(c for _, c in terms.values()),
         )
 
-    def _weight(self, stem: str, index: Index) -> float:
-        """How much a term counts towards coverage: its IDF, less for light words."""
-        return index.term_idf(stem) * (LIGHT_FACTOR if stem in self.light else 1.0)
+    def _weight(self, stem: str, index: Index, settings: Settings) -> float:
+        """How much a term counts towards coverage: its IDF within bounds, less if light.
+
+        In a corpus about one subject its own words ("depression") are in most passages and
+        so have almost no IDF, yet they are what makes a question in scope: coverage counts
+        each word at least `coverage_floor`. A word the corpus lacks counts `unknown_weight`.
+        """
+        if stem in index:
+            weight = max(index.term_idf(stem), settings.coverage_floor)
+        else:
+            weight = settings.unknown_weight or index.term_idf(stem)
+        return weight * (LIGHT_FACTOR if stem in self.light else 1.0)
 
     def _phrases(self, stems: list[str]) -> list[tuple[int, int, tuple[tuple[str, bool], ...]]]:
         """Glossary phrases found in a stem sequence: longest first, not overlapping."""

@@ -84,7 +84,7 @@ def render_quote(quote: Quote, prompts: Prompts, style: Style, width: int) -> li
     if quote.corroborated_by:
         n = len(quote.corroborated_by) + 1
         label = prompts.labels["corroborated"].format(n=n)
-        lines.append(style.dim(f"  ({label}; also:)"))
+        lines.append(style.dim(f"  ({label}; {prompts.labels['also']}:)"))
         for other in quote.corroborated_by:
             lines += ["  " + line for line in _wrap_spans(other.quote, (), style, width - 2)]
             lines.append(style.dim(f"    — {source_line(other.source, prompts)}"))

@@ -13,15 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PromptError
-from .yamlfile import Record, top_record
-
 # Categories whose matches mean the writer is in danger; third_party means someone else is.
 SELF_CATEGORIES = ("self_intent", "self_harm", "overdose", "slang")
 OTHER_CATEGORIES = ("third_party", "reported_speech", "history", "imminent", "topic_mention")
 CATEGORIES = (*SELF_CATEGORIES, *OTHER_CATEGORIES, "medical_advice", "benign", "informational")
-_GROUP_KEYS = ("id", "category", "patterns", "phrases", "alone")
-_TERM_REF = re.compile(r"(?<!\\)\{([a-z_]+)\}")
 # What may sit between a reporting verb and the words it reports: "my son said: i ...",
 # "she says she really ...", "he told me that he does ...".
 _QUOTE_GAP = re.compile(
@@ -130,106 +125,32 @@ def _padded(text: str) -> str:
     return " " + " ".join(text.split()) + " "
 
 
-# --- speed gate ----------------------------------------------------------------------------
-# A rule is tried only if, for each of its gates, some word of the message starts with a stem
-# in that gate (a stem ending in a space must be the whole word): every match has such a word.
-# Gates are read off the pattern: literal words and required groups of alternatives that
-# follow a space ("i (?:want|wish) to die" has the gates {"want", "wish"} and {"die "}).
-# A pattern that offers none is always tried. SafetyRules.live() indexes rules by their
-# rarest gate, so a message only pays for the rules its words let through.
+# Message words are cut to this many letters to find the rules they could trigger.
 _STEM = 4
-_ATOM = re.compile(r"\\.|\[(?:\\.|[^\]])+\]|.", re.DOTALL)
-_QUANT = re.compile(r"(?:[?*+]|\{\d*,?\d*\})\??")
-# Words too common for a gate to save anything (as 4-letter stems).
-_COMMON_WORDS = (
-    "a i me my the to and he she her his they them their it is of in on for you do be can abou "
-    "want goin take thin thou said says sayi good look read trie try tryi have has had will "
-    "woul coul shou just not no so what how this that with at was are get got feel like know "
-    "all out up now one some been need make from if or but when then"
-)
-_COMMON = frozenset(_COMMON_WORDS.split())
-Atoms = tuple[tuple[str, str], ...]
-
-
-def _close(src: str, i: int) -> int | None:
-    """Index of the ")" that closes the "(" at i."""
-    depth = 0
-    for m in _ATOM.finditer(src, i):
-        depth += {"(": 1, ")": -1}.get(m.group(), 0)
-        if depth == 0:
-            return m.start()
-    return None
-
-
-@functools.cache  # terms repeat, so the same groups come up again and again
-def _branches(src: str) -> tuple[Atoms, ...] | None:
-    """The top-level alternatives of a regex, each as (atom, quantifier) pairs."""
-    branches: list[list[tuple[str, str]]] = [[]]
-    i = 0
-    while i < len(src):
-        atom = _ATOM.match(src, i)
-        end = _close(src, i) if src[i] == "(" else (atom.end() if atom else i + 1) - 1
-        if end is None:
-            return None
-        quant = _QUANT.match(src, end + 1)
-        item = (src[i : end + 1], quant.group() if quant else "")
-        branches[-1:] = [branches[-1], []] if item[0] == "|" else [[*branches[-1], item]]
-        i = quant.end() if quant else end + 1
-    return tuple(map(tuple, branches))
-
-
-def _gates(src: str) -> tuple[frozenset[str], ...]:
-    """The gates of src, a pattern matched at a word start."""
-    branches = _branches(src) or ()
-    if len(branches) == 1:
-        return tuple(sorted(set(_branch_stems(branches[0])), key=_rarity, reverse=True))
-    return tuple(filter(None, [_stems(src)]))
-
-
-@functools.cache
-def _stems(src: str) -> frozenset[str] | None:
-    """Stems one of which starts a word of every match of src (itself matched at a word start)."""
-    found = [max(_branch_stems(b), key=_rarity, default=None) for b in _branches(src) or [()]]
-    known = [f for f in found if f is not None]
-    return frozenset[str]().union(*known) if len(known) == len(found) else None
-
-
-def _branch_stems(atoms: Atoms) -> list[frozenset[str]]:
-    options: list[frozenset[str]] = []
-    word: str | None = ""  # the literal word being read, if it began at a word start
-    for atom, quant in [*atoms, ("", "")]:  # the end closes the last word (not as a whole word)
-        if atom.startswith(("(?=", "(?!", "(?<")):
-            continue  # zero width
-        if word is not None and len(atom) == 1 and atom.isalnum():
-            if not quant:
-                word += atom
-                continue
-            word += atom if quant[0] == "+" else ""
-        if word:  # a short word that must end here is matched whole: "od " is not "odd"
-            whole = atom in (" ", "\\b") and not quant and len(word) < _STEM
-            options.append(frozenset((word + " " if whole else word[:_STEM],)))
-        group = atom.startswith("(?:") and word == ""
-        if group and not (quant[:1] in ("?", "*") or quant.startswith(("{0", "{,"))):
-            inner = _stems(atom[3:-1])
-            options += [inner] if inner else []
-        # After a group whose every alternative ends in a space, a word starts again.
-        ends = group and all(b and b[-1] == (" ", "") for b in _branches(atom[3:-1]) or ((),))
-        word = "" if (atom == " " and not quant) or ends else None
-    return options
-
-
-def _rarity(stems: frozenset[str]) -> tuple[int, int, int]:
-    """Higher for stems less likely to be in a message: no common words, few and long."""
-    return -len(stems & _COMMON), -len(stems), min(map(len, stems))
 
 
 # --- loading -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Rule:
-    """One compiled pattern and its gates (a stem of each must start a word of the message)."""
+    """One pattern and its gates (a stem of each must start a word of the message)."""
 
-    regex: re.Pattern[str]
+    source: str
     gates: tuple[frozenset[str], ...]
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The compiled pattern.
+
+        Compiled on first use, not when the rules load: the rules are cached on disk with the
+        index, and compiling all 300 patterns would cost a cold `trdfaq ask` half a second,
+        while a message only ever needs the few whose gates it passes.
+        """
+        return _compiled(self.source)
+
+
+@functools.cache
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 @dataclass(frozen=True)
@@ -242,7 +163,7 @@ class RuleGroup:
     alone: bool = False
 
 
-_Flat = tuple[str, re.Pattern[str], tuple[frozenset[str], ...]]
+_Flat = tuple[str, Rule, tuple[frozenset[str], ...]]
 
 
 @dataclass(frozen=True)
@@ -262,9 +183,9 @@ class SafetyRules:
         by_stem, always, flat = self._index
         live: dict[str, list[re.Pattern[str]]] = {}
         for n in sorted(set(always).union(*(by_stem[s] for s in stems & by_stem.keys()))):
-            group_id, regex, rest = flat[n]
+            group_id, rule, rest = flat[n]
             if not any(map(stems.isdisjoint, rest)):
-                live.setdefault(group_id, []).append(regex)
+                live.setdefault(group_id, []).append(rule.regex)
         return live
 
     @functools.cached_property
@@ -274,7 +195,7 @@ class SafetyRules:
     @functools.cached_property
     def _index(self) -> tuple[dict[str, list[int]], list[int], list[_Flat]]:
         """Rules (numbered in file order) by the stems of their first gate; the ungated ones."""
-        flat = [(g.id, r.regex, r.gates[1:]) for g in self.groups for r in g.rules]
+        flat = [(g.id, r, r.gates[1:]) for g in self.groups for r in g.rules]
         gates = [r.gates for g in self.groups for r in g.rules]
         by_stem: dict[str, list[int]] = {}
         for n, first in enumerate(g[0] if g else () for g in gates):
@@ -283,67 +204,11 @@ class SafetyRules:
         return by_stem, [n for n, g in enumerate(gates) if not g], flat
 
 
-def _compile(source: str, terms: dict[str, str], rec: Record, line: int | None) -> Rule:
-    def term(match: re.Match[str]) -> str:
-        if match.group(1) not in terms:
-            raise PromptError(f"{rec.what}: unknown term {{{match.group(1)}}}", rec.path, line)
-        return terms[match.group(1)]
-
-    source = _TERM_REF.sub(term, source)
-    try:  # the leading space anchors the rule at a word start and gives re a literal to seek
-        return Rule(re.compile(f" (?:{source})"), _gates(source))
-    except re.error as exc:
-        message = f"{rec.what}: bad regular expression {source[:80]!r}: {exc}"
-        raise PromptError(message, rec.path, line) from None
-
-
-def _with_lines(rec: Record, key: str) -> list[tuple[str, int | None]]:
-    lines = list(getattr(rec.data.get(key), "item_lines", []))
-    values = rec.strings(key, optional=True)
-    return list(zip(values, lines + [rec.line] * (len(values) - len(lines)), strict=True))
-
-
-def _load_terms(top: Record) -> dict[str, str]:
-    terms: dict[str, str] = {}
-    for rec in top.records("terms", "term", optional=True):
-        name = next(iter(rec.data), "")
-        if len(rec.data) != 1 or not re.fullmatch(r"[a-z_]+", str(name)) or name in terms:
-            raise rec.fail("must be one new 'name: pattern' pair, the name in a-z and _")
-        terms[name] = _TERM_REF.sub(lambda m: terms.get(m.group(1), m.group()), rec.req(name))
-        _compile(terms[name], terms, rec, rec.line)
-    return terms
-
-
-def _load_group(rec: Record, terms: dict[str, str]) -> RuleGroup:
-    rec.only(_GROUP_KEYS)
-    group_id, category = rec.req("id"), rec.req("category")
-    rec.what = f"group {group_id!r}"
-    if category not in CATEGORIES:
-        raise rec.fail(f"unknown category {category!r} (expected one of: {', '.join(CATEGORIES)})")
-    if rec.flag("alone") and category != "imminent":
-        raise rec.fail("'alone' is only for imminent groups")
-    phrases = [
-        (re.escape(_padded(normalise(p)).strip()) + r"(?![a-z0-9])", line)
-        for p, line in _with_lines(rec, "phrases")
-    ]
-    sources = _with_lines(rec, "patterns") + phrases
-    if not sources:
-        raise rec.fail("needs 'patterns' or 'phrases'")
-    rules = tuple(_compile(source, terms, rec, line) for source, line in sources)
-    return RuleGroup(group_id, category, rules, rec.flag("alone"))
-
-
 def load_safety_rules(path: Path) -> SafetyRules:
-    """Load and compile prompts/safety.yaml; any mistake is a PromptError naming file and line."""
-    top = top_record(path, PromptError, "safety rules")
-    top.only(("terms", "groups"))
-    terms = _load_terms(top)
-    groups: list[RuleGroup] = []
-    for rec in top.records("groups", "group"):
-        groups.append(_load_group(rec, terms))
-        if groups[-1].id in {g.id for g in groups[:-1]}:
-            raise rec.fail("duplicate id")
-    return SafetyRules(tuple(groups))
+    """Load and check prompts/safety.yaml; problems raise PromptError naming file and line."""
+    from .safety_rules import load  # noqa: PLC0415 - yaml and rule analysis only on a cache miss
+
+    return load(path)
 
 
 # --- assessing -----------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from textual.content import Content
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -357,3 +359,45 @@ def test_fit_sentences_keeps_whole_sentences() -> None:
     assert fit_sentences("One two. Three four.", 12) == "One two."
     assert fit_sentences("One two. Three four.", 40) == "One two. Three four."
     assert fit_sentences("Longer than the width.", 5) == "Longer than the width."
+
+
+async def test_wording_comes_from_the_prompts(assistant: Assistant) -> None:
+    prompts = assistant.prompts
+    labels = {key: f"«{value}»" for key, value in prompts.labels.items()}
+    relabelled = dataclasses.replace(assistant, prompts=dataclasses.replace(prompts, labels=labels))
+    app = make_app(relabelled)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        assert text(turn.query_one(".source", Static)).endswith("«Open source» ↗")
+        assert text(turn.query_one(".suggestions-title", Static)) == "«You could also ask»"
+        turn.query(QuoteBlock).first().focus()
+        await pilot.pause()
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert commands["«Help»"] == f"«Key bindings and about {prompts.name}»"
+        assert commands["«Crisis lines»"] == "«Show crisis resources now»"
+        assert commands["«Clear conversation»"] == "«Start a new conversation»"
+        assert commands["«Open source»"] == "«Read the article of the focused quote»"
+        await pilot.press("f1")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        box = help_screen.query_one(".dialog")
+        assert (box.border_title, box.border_subtitle) == ("«Help»", "«Esc to close»")
+        assert texts(help_screen)[::2] == ["«Keys»", "«About»"]
+        keys = text(help_screen.query_one("#help-keys", Static))
+        for label in ("key_enter", "key_arrows", "key_tab", "key_open", "key_escape"):
+            assert labels[label] in keys
+        assert "Ctrl+P  «Commands»" in keys
+        await pilot.press("escape", "f2")
+        await pilot.pause()
+        crisis = app.screen.query_one(".dialog")
+        assert (crisis.border_title, crisis.border_subtitle) == ("", "«Esc to close»")
+
+
+async def test_searching_line_comes_from_the_prompts(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = Turn("does ECT affect memory?", assistant.prompts)
+        await app.query_one("#transcript").mount(turn)
+        await pilot.pause()
+        assert texts(turn) == ["does ECT affect memory?", assistant.prompts.labels["searching"]]

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from trdfaq import MAX_QUESTION_CHARS, QuestionError, validate_question
+from trdfaq.prompts import LABELS
 from trdfaq.web.conversations import ConversationStore
 from trdfaq.web.ratelimit import RateLimiter
 from trdfaq.web.server import bind_socket
@@ -24,6 +25,7 @@ from trdfaq.web.server import bind_socket
 from .conftest import Server, Site, run_server
 
 MARKER = "zebra-quokka-7731"  # a string no log line should ever contain
+WIDGET_JS = Path(__file__).parents[2] / "src/trdfaq/web/static/widget.js"
 
 
 def _message(question: str) -> str:
@@ -281,7 +283,8 @@ class TestPagesAndSchema:
         data = server.request("/api/info").json()
         assert data["greeting"] and data["disclaimer"] and data["placeholder"]
         assert 3 <= len(data["examples"]) <= 5
-        assert data["labels"]["publisher_unknown"]
+        assert set(data["labels"]) == LABELS
+        assert data["labels"]["publisher_unknown"] and data["empty_question"]
         assert any(
             link["href"].startswith("tel:") for r in data["crisis_resources"] for link in r["links"]
         )
@@ -306,9 +309,23 @@ class TestPagesAndSchema:
         assert "style=" not in page
 
     def test_widget_never_parses_data_as_html(self) -> None:
-        source = (Path(__file__).parents[2] / "src/trdfaq/web/static/widget.js").read_text()
+        source = WIDGET_JS.read_text()
         for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
             assert sink not in source
+
+    def test_widget_words_are_labels_with_a_fallback_that_matches(self, server: Server) -> None:
+        source = WIDGET_JS.read_text()
+        used = set(re.findall(r"""\bt\(\s*["'](\w+)["']\s*\)""", source))
+        used |= set(re.findall(r'this\.t\(\w+ \? "(\w+)" : "(\w+)"\)', source)[0])
+        assert {"ask", "network_error", "too_many", "topics", "follow_ups"} <= used
+        assert used <= LABELS  # a typo would show nothing
+        block = re.search(r"const FALLBACK = \{(.*?)\n  \};", source, re.DOTALL)
+        assert block is not None
+        fallback = dict(re.findall(r'^\s*(\w+): "(.*)",$', block.group(1), re.MULTILINE))
+        info = server.request("/api/info").json()
+        assert fallback.pop("name") == info["name"]
+        assert fallback == {key: info["labels"][key] for key in fallback}
+        assert {"network_error", "retry"} <= set(fallback)
 
 
 class TestPrivacy:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -12,7 +13,7 @@ import pytest
 from .conftest import Server, Site
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Locator, Page
+    from playwright.sync_api import Browser, Locator, Page, Route
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("browser")]  # browser first: skip fast
 
@@ -262,6 +263,67 @@ class TestErrors:
         from playwright.sync_api import expect
 
         expect(chat.locator(".status")).to_contain_text("Too many questions", timeout=TIMEOUT)
+
+
+class TestWording:
+    def test_words_come_from_api_info(self, page: Page, embed: Site) -> None:
+        from playwright.sync_api import expect
+
+        def relabel(route: Route) -> None:
+            response = route.fetch()
+            info = response.json()
+            info["labels"] = {key: f"«{value}»" for key, value in info["labels"].items()}
+            info["empty_question"] = "«empty»"
+            route.fulfill(response=response, json=info)
+
+        page.route("**/api/info", relabel)
+        chat = _open(page, f"{embed.origin}/embed.html")
+        assert chat.get_by_role("button", name="«Ask»").is_visible()
+        assert chat.get_by_label("«Your question»").count() == 1
+        assert chat.locator(".suggestions p").inner_text() == "«Try asking»"
+        chat.locator("input").press("Enter")
+        expect(chat.locator(".status")).to_have_text("«empty»")
+        answer = _ask(chat, "What is rTMS?")
+        assert answer.get_attribute("aria-label") == "«Answer»"
+        assert chat.locator(".suggestions p").inner_text() == "«You could also ask»"
+        summary = answer.locator("details > summary").first
+        assert re.fullmatch(r"«\d+ sources»", summary.inner_text())
+        summary.click()
+        also = answer.locator("details p.source").first.inner_text()
+        assert also == "«Other sources saying the same:»"
+        page.route(
+            "**/api/ask",
+            lambda route: route.fulfill(
+                status=429,
+                headers={"Access-Control-Allow-Origin": embed.origin},
+                json={"error": "too many"},
+            ),
+        )
+        chat.locator("input").fill("What is ECT?")
+        chat.locator("input").press("Enter")
+        expect(chat.locator(".status")).to_have_text(
+            "«Too many questions: wait a moment, then try again.»"
+        )
+
+    def test_a_question_waits_for_api_info(self, page: Page, embed: Site) -> None:
+        from playwright.sync_api import expect
+
+        page.route("**/api/info", lambda route: route.abort())
+        page.goto(f"{embed.origin}/embed.html")
+        chat = page.locator("trdfaq-chat")
+        expect(chat.locator(".status")).to_contain_text("Couldn't reach")  # the fallback
+        assert chat.get_by_role("button", name="Ask").is_visible()  # no unnamed controls
+        chat.locator("input").fill("What is ECT?")
+        with page.expect_event("requestfailed"):  # asking loads /api/info first
+            chat.locator("input").press("Enter")
+        expect(chat.locator(".status").get_by_role("button", name="Try again")).to_be_visible()
+        assert chat.locator(".msg").count() == 0
+        assert chat.locator("input").input_value() == "What is ECT?"
+        page.unroute("**/api/info")
+        chat.locator("input").press("Enter")
+        _wait_count(chat.locator("article.bot"), 1)
+        assert chat.locator(".msg.user").inner_text().endswith("What is ECT?")
+        assert chat.locator(".status").inner_text() == ""
 
 
 class TestAccess:

@@ -20,7 +20,6 @@ from ..compose import crisis_reply
 from ..errors import TrdfaqError
 from .screens import CrisisScreen, HelpScreen, SourceScreen
 from .widgets import (
-    OPEN_SOURCE,
     DisclaimerBar,
     Greeting,
     OpenSource,
@@ -30,13 +29,13 @@ from .widgets import (
     Turn,
 )
 
-# Keys handled by widgets rather than the app, for the help screen.
+# Keys handled by widgets rather than the app, for the help screen: key, label saying what it does.
 WIDGET_KEYS = [
-    ("Enter", "Ask the question, or the selected example or follow-up"),
-    ("↑ ↓", "Earlier questions (in the question box); move in a list"),
-    ("Tab", "Move to the latest answer, its quotes and follow-ups"),
-    ("o", f"{OPEN_SOURCE}: read the article of the focused quote"),
-    ("Esc", "Back to the question box; close a screen"),
+    ("Enter", "key_enter"),
+    ("↑ ↓", "key_arrows"),
+    ("Tab", "key_tab"),
+    ("o", "key_open"),
+    ("Esc", "key_escape"),
 ]
 
 
@@ -68,6 +67,9 @@ class ChatApp(App[None]):
 
     CSS_PATH = "chat.tcss"
     AUTO_FOCUS = "#question"
+    # Binding descriptions stay in code (here and in widgets.py, screens.py): Textual reads
+    # them when the class is defined, before prompts/ can be loaded. These show in the footer
+    # and the help screen.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help"),
         Binding("f2", "crisis", "Crisis lines"),
@@ -119,7 +121,7 @@ class ChatApp(App[None]):
         box = self.query_one(QuestionInput)
         box.history.add(question)
         box.clear()
-        turn = Turn(question)
+        turn = Turn(question, self.prompts)
         self.query_one("#transcript", VerticalScroll).mount(turn)
         self.scroll_to_turn(turn)
         self.busy = True
@@ -142,7 +144,7 @@ class ChatApp(App[None]):
         if not turn.is_attached:  # cleared while searching
             return
         self.busy = False
-        await turn.show(message.answer, self.prompts)
+        await turn.show(message.answer)
         self.scroll_to_turn(turn)
 
     @on(SearchFailed)
@@ -187,7 +189,7 @@ class ChatApp(App[None]):
     def action_help(self) -> None:
         """Show the key bindings and what trdfaq is."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.key_help(), self.prompts.about))
+            self.push_screen(HelpScreen(self.key_help(), self.prompts))
 
     def action_crisis(self) -> None:
         """Bring the crisis resources back, whatever is on screen."""
@@ -229,20 +231,24 @@ class ChatApp(App[None]):
 
     def key_help(self) -> list[tuple[str, str]]:
         """Every key binding with what it does, for the help screen."""
-        keys = list(WIDGET_KEYS)
+        labels = self.prompts.labels
+        keys = [(key, labels[label]) for key, label in WIDGET_KEYS]
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.show:
                 keys.append((key_name(binding.key), binding.description))
-        keys.append((key_name(self.COMMAND_PALETTE_BINDING), "Commands"))
+        keys.append((key_name(self.COMMAND_PALETTE_BINDING), labels["key_commands"]))
         return keys
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The chat's commands in the command palette (Ctrl+P)."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", f"Key bindings and about {self.prompts.name}", self.action_help)
-        yield SystemCommand("Crisis lines", "Show crisis resources now", self.action_crisis)
-        yield SystemCommand("Clear conversation", "Start a new conversation", self.action_clear)
+        labels = self.prompts.labels
+        about = labels["command_help_about"].format(name=self.prompts.name)
+        yield SystemCommand(labels["command_help"], about, self.action_help)
+        crisis, clear = labels["command_crisis"], labels["command_clear"]
+        yield SystemCommand(crisis, labels["command_crisis_about"], self.action_crisis)
+        yield SystemCommand(clear, labels["command_clear_about"], self.action_clear)
         quote = screen.focused  # the palette has the focus now, not the quote
         if isinstance(quote, QuoteBlock):
             open_it = partial(self.action_open_source, quote.passage_id)
-            yield SystemCommand(OPEN_SOURCE, "Read the article of the focused quote", open_it)
+            yield SystemCommand(labels["open_source"], labels["command_open_about"], open_it)

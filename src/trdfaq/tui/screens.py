@@ -18,10 +18,6 @@ from ..corpus import Passage
 from ..prompts import Prompts
 from .widgets import CrisisPanel
 
-CLOSE_HINT = "Esc to close"
-HELP_TITLE = "Help"
-KEYS_TITLE = "Keys"
-ABOUT_TITLE = "About"
 PASSAGE_STYLE = "bold $text-accent on $accent-muted"
 
 
@@ -39,6 +35,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 class SourceScreen(Screen[None]):
     """A whole source article, scrolled to the quoted passage, which is highlighted."""
 
+    # Footer words stay in code: Textual reads BINDINGS at class definition, before prompts/.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back to the chat")
     ]
@@ -101,13 +98,17 @@ class Dialog(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Close")]
     AUTO_FOCUS = ".dialog"
-    heading = ""
+
+    def __init__(self, prompts: Prompts, heading: str = "", *, classes: str) -> None:
+        super().__init__(classes=classes)
+        self.prompts = prompts
+        self.heading = heading
 
     def compose(self) -> ComposeResult:
         """The dialog's body in a scrolling box, with a hint on how to close it."""
         box = VerticalScroll(*self.body(), classes="dialog")
         box.border_title = self.heading
-        box.border_subtitle = CLOSE_HINT
+        box.border_subtitle = self.prompts.labels["close_hint"]
         yield box
 
     def body(self) -> Iterable[Widget]:
@@ -119,12 +120,10 @@ class HelpScreen(Dialog):
     """The key bindings and what trdfaq is (prompts.about)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("f1", "dismiss", "Close")]
-    heading = HELP_TITLE
 
-    def __init__(self, keys: list[tuple[str, str]], about: str) -> None:
-        super().__init__(classes="help-screen")
+    def __init__(self, keys: list[tuple[str, str]], prompts: Prompts) -> None:
+        super().__init__(prompts, prompts.labels["help_title"], classes="help-screen")
         self.keys = keys
-        self.about = about
 
     def body(self) -> Iterable[Static]:
         """The keys as a table, then the about text."""
@@ -133,10 +132,11 @@ class HelpScreen(Dialog):
             Content.assemble((f"{key:>{width}}", "bold $text-accent"), f"  {what}")
             for key, what in self.keys
         ]
-        yield Static(Content(KEYS_TITLE), classes="dialog-title")
+        labels = self.prompts.labels
+        yield Static(Content(labels["keys_title"]), classes="dialog-title")
         yield Static(Content("\n").join(rows), id="help-keys")
-        yield Static(Content(ABOUT_TITLE), classes="dialog-title")
-        yield Static(Content(self.about), id="help-about")
+        yield Static(Content(labels["about_title"]), classes="dialog-title")
+        yield Static(Content(self.prompts.about), id="help-about")
 
 
 class CrisisScreen(Dialog):
@@ -145,9 +145,8 @@ class CrisisScreen(Dialog):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("f2", "dismiss", "Close")]
 
     def __init__(self, crisis: Crisis, prompts: Prompts) -> None:
-        super().__init__(classes="crisis-screen")
+        super().__init__(prompts, classes="crisis-screen")
         self.crisis = crisis
-        self.prompts = prompts
 
     def body(self) -> Iterable[CrisisPanel]:
         """The crisis panel, every resource shown."""

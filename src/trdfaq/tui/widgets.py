@@ -19,9 +19,6 @@ from ..answer import Answer, Corroboration, Crisis, CrisisResource, Quote
 from ..prompts import Prompts
 from ..render import source_line
 
-# Words of the interface itself (everything the assistant says comes from prompts/).
-OPEN_SOURCE = "Open source"
-SEARCHING = "searching…"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -98,8 +95,8 @@ class OpenSource(Message):
 class SourceLine(Static):
     """'— Title — Publisher, section …', with a link that opens the article."""
 
-    def __init__(self, passage_id: str, line: str) -> None:
-        link = Content.from_markup(f"[@click=open]{OPEN_SOURCE} ↗[/]")
+    def __init__(self, passage_id: str, line: str, link_label: str) -> None:
+        link = Content.from_markup("[@click=open]$label ↗[/]", label=link_label)
         super().__init__(Content.assemble(f"— {line}  ", link), classes="source")
         self.passage_id = passage_id
 
@@ -119,7 +116,9 @@ def emphasise(text: str, spans: Iterable[tuple[int, int]]) -> Content:
 class QuoteBlock(Vertical, can_focus=True):
     """A verbatim quote as a block quotation, with its source (and any corroboration)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("o", "open_source", OPEN_SOURCE)]
+    # Textual reads binding descriptions at class definition, before prompts/ can be loaded,
+    # so this one stays here; keep it the same as labels.open_source.
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("o", "open_source", "Open source")]
 
     def __init__(self, quote: Quote | Corroboration, prompts: Prompts) -> None:
         super().__init__(classes="quote")
@@ -136,7 +135,8 @@ class QuoteBlock(Vertical, can_focus=True):
         quote = self.quote
         spans = quote.highlights if isinstance(quote, Quote) else ()
         yield Static(emphasise(quote.quote, spans), classes="quote-text")
-        yield SourceLine(quote.passage_id, source_line(quote.source, self.prompts))
+        line = source_line(quote.source, self.prompts)
+        yield SourceLine(quote.passage_id, line, self.prompts.labels["open_source"])
         if isinstance(quote, Quote) and quote.corroborated_by:
             n = len(quote.corroborated_by) + 1
             title = self.prompts.labels["corroborated"].format(n=n)
@@ -212,19 +212,20 @@ class AnswerView(Vertical):
 class Turn(Vertical):
     """A question and, once found, its answer."""
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, prompts: Prompts) -> None:
         super().__init__(classes="turn")
         self.question = question
+        self.prompts = prompts
 
     def compose(self) -> ComposeResult:
         """The question, and a quiet 'searching…' until the answer comes."""
         yield Static(Content(self.question), classes="question")
-        yield Static(Content(SEARCHING), classes="searching")
+        yield Static(Content(self.prompts.labels["searching"]), classes="searching")
 
-    async def show(self, answer: Answer, prompts: Prompts) -> None:
+    async def show(self, answer: Answer) -> None:
         """Replace the 'searching…' line with the answer."""
         await self.query(".searching").remove()
-        await self.mount(AnswerView(answer, prompts))
+        await self.mount(AnswerView(answer, self.prompts))
 
 
 class Greeting(Vertical):

@@ -234,6 +234,7 @@ def _info(assistant: Assistant) -> dict[str, Any]:
         "tagline": prompts.tagline,
         "greeting": prompts.greeting,
         "placeholder": prompts.placeholder,
+        "empty_question": prompts.empty_question,
         "examples": list(prompts.examples),
         "disclaimer": prompts.disclaimer,
         "about": prompts.about,

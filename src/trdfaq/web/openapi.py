@@ -127,6 +127,7 @@ _INFO = _obj(
         "tagline": {"type": "string"},
         "greeting": {"type": "string"},
         "placeholder": {"type": "string"},
+        "empty_question": {"type": "string"},
         "examples": {"type": "array", "items": {"type": "string"}},
         "disclaimer": {"type": "string"},
         "about": {"type": "string"},

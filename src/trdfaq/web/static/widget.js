@@ -10,24 +10,20 @@
   const SCRIPT_BASE = new URL(".", (script && script.src) || location.href).href;
   const SAFE_HREF = /^(tel:|sms:|https:\/\/)/i;
 
-  // The widget's own words (the assistant's words come from GET /api/info).
-  const UI = {
+  // Every word the widget shows comes from the server: GET /api/info `labels` (the `labels`
+  // of prompts/assistant.yaml). This fallback is used ONLY before /api/info has loaded or
+  // when it fails: it names the controls on screen by then (so no button is ever blank or
+  // unnamed) and says the assistant cannot be reached. Nothing else is shown without
+  // /api/info: a question waits for it (see ask), so answers, crisis help and their
+  // wording always come from the server.
+  const FALLBACK = {
+    name: "trdfaq",
+    open_chat: "Ask about TRD",
     ask: "Ask",
-    inputLabel: "Your question",
-    open: "Ask about TRD",
+    question_label: "Your question",
     close: "Close",
-    help: "Get help now",
-    helpTitle: "Crisis resources",
-    hide: "Hide",
-    examples: "Try asking",
-    youAsked: "You asked:",
-    answer: "Answer",
-    thinking: "Looking in the articles…",
-    empty: "Please type a question.",
-    network: "Couldn't reach the assistant. Check your connection and try again.",
-    tooMany: "Too many questions: wait a moment, then try again.",
+    network_error: "Couldn't reach the assistant. Check your connection and try again.",
     retry: "Try again",
-    alsoSaid: "Other sources saying the same:",
   };
 
   const CSS = `
@@ -189,6 +185,7 @@ input { flex: 1; min-width: 0; padding: 9px 10px; border-radius: 8px;
     constructor() {
       super();
       this.info = null;
+      this.infoRequest = null;
       this.conversationId = null;
       this.busy = false;
       this.lastCrisis = null;
@@ -200,15 +197,12 @@ input { flex: 1; min-width: 0; padding: 9px 10px; border-radius: 8px;
 
     connectedCallback() {
       this.applyMode();
-      if (!this.info && !this.infoRequest) this.loadInfo();
+      if (!this.info) this.loadInfo();
     }
 
     attributeChangedCallback(name) {
       if (name === "open") this.applyMode();
-      if (name === "title") {
-        this.heading.textContent = this.titleText();
-        this.launcher.textContent = this.getAttribute("title") || UI.open;
-      }
+      if (name === "title") this.applyLabels();
     }
 
     get api() {
@@ -217,18 +211,34 @@ input { flex: 1; min-width: 0; padding: 9px 10px; border-radius: 8px;
     }
 
     titleText() {
-      return this.getAttribute("title") || (this.info && this.info.name) || "trdfaq";
+      return this.getAttribute("title") || (this.info && this.info.name) || FALLBACK.name;
+    }
+
+    /** The widget's words for `key`: the server's labels, else the fallback, else nothing. */
+    t(key) {
+      const labels = (this.info && this.info.labels) || {};
+      return labels[key] || FALLBACK[key] || "";
+    }
+
+    /** Put the current words on the controls built before /api/info answered. */
+    applyLabels() {
+      this.heading.textContent = this.titleText();
+      this.launcher.textContent = this.getAttribute("title") || this.t("open_chat");
+      this.closeButton.setAttribute("aria-label", this.t("close"));
+      this.helpButton.textContent = this.t("get_help");
+      this.helpBox.setAttribute("aria-label", this.t("crisis_title"));
+      this.inputLabel.textContent = this.t("question_label");
+      this.sendButton.textContent = this.t("ask");
     }
 
     build() {
-      this.heading = h("h2", { id: "title" }, this.titleText());
+      this.heading = h("h2", { id: "title" });
       this.helpButton = h("button", { type: "button", class: "help", hidden: true,
-        "aria-expanded": "false", "aria-controls": "helpbox", onclick: () => this.toggleHelp() },
-        UI.help);
-      this.closeButton = h("button", { type: "button", class: "close", "aria-label": UI.close,
+        "aria-expanded": "false", "aria-controls": "helpbox", onclick: () => this.toggleHelp() });
+      this.closeButton = h("button", { type: "button", class: "close",
         onclick: () => this.setExpanded(false) }, "×");
       this.helpBox = h("div", { id: "helpbox", class: "helpbox", hidden: true, tabindex: "-1",
-        role: "region", "aria-label": UI.helpTitle });
+        role: "region" });
       this.log = h("div", { class: "log", role: "log", "aria-live": "polite",
         "aria-labelledby": "title", tabindex: "0" });
       this.input = h("input", { id: "q", type: "text", name: "question", autocomplete: "off",
@@ -236,23 +246,25 @@ input { flex: 1; min-width: 0; padding: 9px 10px; border-radius: 8px;
       this.status = h("p", { id: "status", class: "status", "aria-live": "assertive" });
       this.suggestions = h("div", { class: "suggestions", role: "group",
         "aria-labelledby": "suggestions-title" });
+      this.inputLabel = h("label", { for: "q", class: "sr-only" });
+      this.sendButton = h("button", { type: "submit", class: "send" });
       this.panel = h("section", { class: "panel", id: "panel", "aria-labelledby": "title",
         onkeydown: (e) => this.onKey(e) },
         h("header", null, this.heading, this.helpButton, this.closeButton),
         this.helpBox,
         this.log,
         h("form", { onsubmit: (e) => { e.preventDefault(); this.ask(this.input.value); } },
-          h("label", { for: "q", class: "sr-only" }, UI.inputLabel),
+          this.inputLabel,
           this.input,
-          h("button", { type: "submit", class: "send" }, UI.ask)),
+          this.sendButton),
         this.status,
         this.suggestions);
       this.launcher = h("button", { type: "button", class: "launcher", "aria-expanded": "false",
-        "aria-controls": "panel", onclick: () => this.setExpanded(true) },
-        this.getAttribute("title") || UI.open);
+        "aria-controls": "panel", onclick: () => this.setExpanded(true) });
       // title="" stops the host's title attribute from becoming a tooltip over everything.
       this.container = h("div", { class: "root", title: "" }, this.launcher, this.panel);
       this.root.append(this.container);
+      this.applyLabels();
     }
 
     applyMode() {
@@ -277,35 +289,44 @@ input { flex: 1; min-width: 0; padding: 9px 10px; border-radius: 8px;
       }
     }
 
-    async loadInfo() {
-      this.infoRequest = true;
+    /** GET /api/info, one request at a time; resolves once it has loaded or failed. */
+    loadInfo() {
+      if (!this.infoRequest) {
+        this.infoRequest = this.fetchInfo().finally(() => { this.infoRequest = null; });
+      }
+      return this.infoRequest;
+    }
+
+    async fetchInfo() {
       try {
         const response = await fetch(new URL("api/info", this.api), { credentials: "omit" });
         if (!response.ok) throw new Error(String(response.status));
         this.info = await response.json();
       } catch {
-        this.infoRequest = false;
-        this.showStatus(UI.network, () => this.loadInfo());
+        this.showStatus(this.t("network_error"), () => this.loadInfo());
         return;
       }
       this.showStatus("");
-      this.heading.textContent = this.titleText();
+      this.applyLabels();
       this.input.placeholder = this.info.placeholder || "";
       this.input.maxLength = this.info.max_question_chars || 1000;
       this.append_(h("div", { class: "msg bot" },
         h("p", null, this.info.greeting), h("p", { class: "disclaimer" }, this.info.disclaimer)));
-      this.suggest(UI.examples, this.info.examples || []);
-    }
-
-    label(key, fallback) {
-      return (this.info && this.info.labels && this.info.labels[key]) || fallback;
+      this.suggest(this.t("examples_title"), this.info.examples || []);
     }
 
     async ask(text) {
       const question = String(text || "").trim();
       if (this.busy) return;
+      if (!this.info) {
+        // The words for what follows come with /api/info: wait for it (or its error message).
+        this.busy = true;
+        await this.loadInfo();
+        this.busy = false;
+        if (!this.info) return;
+      }
       if (!question) {
-        this.showStatus(UI.empty);
+        this.showStatus(this.info.empty_question);
         return;
       }
       this.busy = true;
@@ -313,9 +334,9 @@ input { flex: 1; min-width: 0; padding: 9px 10px; border-radius: 8px;
       this.showStatus("");
       this.input.value = "";
       const bubble = this.append_(h("div", { class: "msg user" },
-        h("span", { class: "sr-only" }, UI.youAsked + " "), question));
+        h("span", { class: "sr-only" }, this.t("you_asked") + " "), question));
       const thinking = this.append_(h("p", { class: "thinking", "aria-hidden": "true" },
-        UI.thinking));
+        this.t("thinking")));
       this.log.setAttribute("aria-busy", "true");
       let failure = null;
       try {
@@ -328,11 +349,11 @@ input { flex: 1; min-width: 0; padding: 9px 10px; border-radius: 8px;
           cache: "no-store",
         });
         if (response.status === 429) {
-          failure = [UI.tooMany, null];
+          failure = [this.t("too_many"), null];
         } else if (!response.ok) {
           const body = await response.json().catch(() => null);
           const known = response.status < 500 && body && typeof body.error === "string";
-          failure = known ? [body.error, null] : [UI.network, () => this.retry()];
+          failure = known ? [body.error, null] : [this.t("network_error"), () => this.retry()];
         } else {
           const answer = await response.json();
           this.conversationId = answer.conversation_id || null;
@@ -341,7 +362,7 @@ input { flex: 1; min-width: 0; padding: 9px 10px; border-radius: 8px;
           this.scrollTo(bubble);
         }
       } catch {
-        failure = [UI.network, () => this.retry()];
+        failure = [this.t("network_error"), () => this.retry()];
       } finally {
         thinking.remove();
         this.log.removeAttribute("aria-busy");
@@ -361,7 +382,7 @@ input { flex: 1; min-width: 0; padding: 9px 10px; border-radius: 8px;
     showStatus(message, retry) {
       this.status.replaceChildren(message || "");
       if (message && retry) {
-        this.status.append(h("button", { type: "button", onclick: retry }, UI.retry));
+        this.status.append(h("button", { type: "button", onclick: retry }, this.t("retry")));
       }
     }
 
@@ -387,16 +408,15 @@ input { flex: 1; min-width: 0; padding: 9px 10px; border-radius: 8px;
       if (answer.footer) parts.push(h("p", { class: "footer" }, answer.footer));
       parts.push(h("p", { class: "disclaimer" }, answer.disclaimer));
       const topics = answer.status === "no_match";
-      this.suggest(this.label(topics ? "topics" : "follow_ups", UI.examples),
-        answer.follow_ups || []);
-      return h("article", { class: "msg bot", "aria-label": UI.answer }, parts);
+      this.suggest(this.t(topics ? "topics" : "follow_ups"), answer.follow_ups || []);
+      return h("article", { class: "msg bot", "aria-label": this.t("answer") }, parts);
     }
 
     sourceLine(source) {
-      const publisher = source.publisher || this.label("publisher_unknown", "publisher not named");
+      const publisher = source.publisher || this.t("publisher_unknown");
       const line = [h("cite", null, source.title), ` — ${publisher}`];
       if (source.section && source.section !== source.title) {
-        const section = this.label("section", "Section").toLowerCase();
+        const section = this.t("section").toLowerCase();
         line.push(`, ${section} “${source.section}”`);
       }
       return line;
@@ -408,10 +428,10 @@ input { flex: 1; min-width: 0; padding: 9px 10px; border-radius: 8px;
         h("figcaption", null, "— ", this.sourceLine(quote.source)));
       const others = quote.corroborated_by || [];
       if (others.length) {
-        const template = this.label("corroborated", "{n} sources");
+        const template = this.t("corroborated");
         figure.append(h("details", null,
           h("summary", null, template.replace("{n}", String(others.length + 1))),
-          h("p", { class: "source" }, UI.alsoSaid),
+          h("p", { class: "source" }, this.t("also_said")),
           others.map((other) => h("figure", null,
             h("blockquote", null, other.quote),
             h("figcaption", null, "— ", this.sourceLine(other.source))))));
@@ -447,7 +467,7 @@ input { flex: 1; min-width: 0; padding: 9px 10px; border-radius: 8px;
       if (show && this.lastCrisis) {
         this.helpBox.replaceChildren(this.renderCrisis(this.lastCrisis, false),
           h("button", { type: "button", class: "chip", onclick: () => this.toggleHelp() },
-            UI.hide));
+            this.t("hide")));
       }
       this.helpBox.hidden = !show;
       this.helpButton.setAttribute("aria-expanded", String(show));

@@ -50,7 +50,7 @@ class Concept:
         return tuple(min(1.0, weight) for _, weight in self.terms)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: hits of one search are distinct
 class Hit:
     """A passage retrieved for a query."""
 
@@ -58,6 +58,11 @@ class Hit:
     score: float  # bm25 x coverage ** coverage_exponent: what hits are ranked by
     coverage: float  # share of the query's concepts (IDF-weighted) the passage covers
     bm25: float  # the plain BM25 score
+
+
+def _rank(item: tuple[int, float]) -> tuple[float, int]:
+    """Best score first, then corpus order."""
+    return -item[1], item[0]
 
 
 def lucene_idf(n_docs: int, doc_freq: int) -> float:
@@ -175,8 +180,10 @@ class Index:
     ) -> list[tuple[int, float, float, float]]:
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
+        get_score, get_covered = scores.get, covered.get
         for concept in concepts:
             credit: dict[int, float] = {}
+            get_credit = credit.get
             for (term, query_weight), share in zip(
                 concept.terms, concept.term_credits(), strict=True
             ):
@@ -185,13 +192,14 @@ class Index:
                     continue
                 ids, impacts = found
                 for doc_id, impact in zip(ids, impacts, strict=True):
-                    scores[doc_id] = scores.get(doc_id, 0.0) + query_weight * impact
-                    if credit.get(doc_id, 0.0) < share:
+                    scores[doc_id] = get_score(doc_id, 0.0) + query_weight * impact
+                    if get_credit(doc_id, 0.0) < share:
                         credit[doc_id] = share
+            unit = concept.weight / total
             for doc_id, share in credit.items():
-                covered[doc_id] = covered.get(doc_id, 0.0) + share * concept.weight / total
-        final = {d: s * covered[d] ** exponent for d, s in scores.items()}
-        best = heapq.nsmallest(k, final.items(), key=lambda item: (-item[1], item[0]))
+                covered[doc_id] = get_covered(doc_id, 0.0) + share * unit
+        final = {d: s * covered[d] ** exponent for d, s in scores.items()} if exponent else scores
+        best = heapq.nsmallest(k, final.items(), key=_rank)
         return [(d, s, covered[d], scores[d]) for d, s in best]
 
     def _search_numpy(

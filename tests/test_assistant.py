@@ -235,3 +235,18 @@ def test_ask_never_fails_and_always_carries_the_disclaimer(assistant: Assistant,
         assert answer.answers == ()
     for quote in answer.answers:
         assert quote.quote == assistant.passage(quote.passage_id).text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does ECT hurt your memory?",
+        "What is MBCT?",
+        "what is deep brain stimulation?",
+        "can nutrition affect treatment response?",
+    ],
+)
+def test_answers_offer_two_or_three_follow_ups(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert 2 <= len(answer.follow_ups) <= 3
+    assert question.casefold() not in {f.casefold() for f in answer.follow_ups}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 
 from . import compose
@@ -114,6 +116,22 @@ class Assistant:
     def _passages(self) -> dict[str, Passage]:
         return {p.id: p for p in self.engine.corpus.passages}
 
+    def neighbours(self, passage: Passage) -> Iterator[Passage]:
+        """Other passages of the same source, nearest in the article first."""
+        same = self._by_source.get(passage.source.id, [])
+        at = next((i for i, p in enumerate(same) if p is passage), 0)
+        for distance in range(1, len(same)):
+            for i in (at - distance, at + distance):
+                if 0 <= i < len(same):
+                    yield same[i]
+
+    @cached_property
+    def _by_source(self) -> dict[str, list[Passage]]:
+        by_source: dict[str, list[Passage]] = {}
+        for passage in self.engine.corpus.passages:
+            by_source.setdefault(passage.source.id, []).append(passage)
+        return by_source
+
     @property
     def sources(self) -> list[Source]:
         """The corpus's source articles."""
@@ -203,7 +221,15 @@ class Conversation:
             for hit in chosen
         ]
         shown = [h.passage for h in chosen]
-        follow = compose.follow_ups(shown, [h.passage for h in rest], question)
+        # Related first: other good matches, then what stands next to the best passage in
+        # its article, then weaker matches.
+        settings = a.engine.corpus.settings
+        related = chain(
+            (h.passage for h in rest if compose.is_confident(h, settings)),
+            a.neighbours(shown[0]),
+            (h.passage for h in rest),
+        )
+        follow = compose.follow_ups(shown, related, question)
         message = None
         if safety.medical_advice:
             message = f"{a.prompts.medical_advice} {a.prompts.general_info_lead}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from .analysis import sentence_spans
 from .answer import Corroboration, Crisis, CrisisResource, Quote, ResourceLink, SourceRef
@@ -155,7 +155,7 @@ def quote(
 
 
 def follow_ups(
-    shown: Sequence[Passage], candidates: Sequence[Passage], asked: str, limit: int = 3
+    shown: Sequence[Passage], candidates: Iterable[Passage], asked: str, limit: int = 3
 ) -> tuple[str, ...]:
     """2 to 3 questions answered by related passages not shown yet."""
     shown_ids = {p.id for p in shown}

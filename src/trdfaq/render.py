@@ -76,8 +76,14 @@ def _words(paragraph: str, offset: int) -> list[tuple[int, str]]:
     return out
 
 
-def render_quote(quote: Quote, prompts: Prompts, style: Style, width: int) -> list[str]:
-    """A block quotation, then its source line (and any corroborating sources)."""
+def render_quote(
+    quote: Quote, prompts: Prompts, style: Style, width: int, shown: frozenset[str] = frozenset()
+) -> list[str]:
+    """A block quotation, then its source line and any corroborating sources.
+
+    A corroborating passage that is itself among the answers (`shown`) gets its source line
+    only, so no quote is printed twice.
+    """
     spans = quote.highlights if style.color else ()
     lines = _wrap_spans(quote.quote, spans, style, width)
     lines.append(style.dim(f"  — {source_line(quote.source, prompts)}"))
@@ -86,7 +92,8 @@ def render_quote(quote: Quote, prompts: Prompts, style: Style, width: int) -> li
         label = prompts.labels["corroborated"].format(n=n)
         lines.append(style.dim(f"  ({label}; {prompts.labels['also']}:)"))
         for other in quote.corroborated_by:
-            lines += ["  " + line for line in _wrap_spans(other.quote, (), style, width - 2)]
+            if other.passage_id not in shown:
+                lines += ["  " + line for line in _wrap_spans(other.quote, (), style, width - 2)]
             lines.append(style.dim(f"    — {source_line(other.source, prompts)}"))
     return lines
 
@@ -111,8 +118,9 @@ def render_answer(answer: Answer, prompts: Prompts, *, color: bool = False, widt
         lines += render_crisis(answer.crisis, style, width)
     if answer.message:
         lines += [*_fill(answer.message, width), ""]
+    shown = frozenset(q.passage_id for q in answer.answers)
     for quote in answer.answers:
-        lines += [*render_quote(quote, prompts, style, width), ""]
+        lines += [*render_quote(quote, prompts, style, width, shown), ""]
     if answer.follow_ups:
         title = prompts.labels["topics" if answer.status == "no_match" else "follow_ups"]
         lines.append(f"{title}:")

@@ -44,6 +44,8 @@ _ANAPHORA = frozenset(
     }
 )
 _ELLIPSIS = re.compile(r"^\s*(and|also|plus|what about|how about|what else|anything else)\b")
+# Share of words two passages must have in common for one to be a follow-up to the other.
+_KINSHIP = 0.3
 _NOT_WORD = re.compile(r"[^\w\s']+")
 _VERSION = "1"  # part of the cache key, with the package's own files (_CODE)
 _CODE = Path(__file__).resolve().parent
@@ -221,13 +223,17 @@ class Conversation:
             for hit in chosen
         ]
         shown = [h.passage for h in chosen]
-        # Related first: other good matches, then what stands next to the best passage in
-        # its article, then weaker matches.
-        settings = a.engine.corpus.settings
+        # Related first: other matches that share most words with the best passage, then what
+        # stands next to it in its article, then the other matches.
+        top = stems_of(shown[0].text)
+
+        def kinship(hit: Hit) -> float:
+            theirs = stems_of(hit.passage.text)
+            return len(top & theirs) / max(1, min(len(top), len(theirs)))
+
+        close = sorted((h for h in rest if kinship(h) >= _KINSHIP), key=kinship, reverse=True)
         related = chain(
-            (h.passage for h in rest if compose.is_confident(h, settings)),
-            a.neighbours(shown[0]),
-            (h.passage for h in rest),
+            (h.passage for h in close), a.neighbours(shown[0]), (h.passage for h in rest)
         )
         follow = compose.follow_ups(shown, related, question)
         message = None

@@ -218,7 +218,7 @@ class Conversation:
                 weights,
                 stems_of,
                 idf,
-                compose.corroborations(hit, [h for h in hits if h is not hit], stems_of),
+                compose.corroborations(hit, [h for h in hits[:6] if h is not hit], stems_of),
             )
             for hit in chosen
         ]

@@ -182,6 +182,16 @@ class Index:
         covered: dict[int, float] = {}
         get_score, get_covered = scores.get, covered.get
         for concept in concepts:
+            unit = concept.weight / total
+            if len(concept.terms) == 1:  # the common case, in one pass
+                (term, query_weight), share = concept.terms[0], concept.term_credits()[0]
+                found = self.postings.get(term)
+                if found is not None:
+                    part = share * unit
+                    for doc_id, impact in zip(*found, strict=True):
+                        scores[doc_id] = get_score(doc_id, 0.0) + query_weight * impact
+                        covered[doc_id] = get_covered(doc_id, 0.0) + part
+                continue
             credit: dict[int, float] = {}
             get_credit = credit.get
             for (term, query_weight), share in zip(
@@ -195,7 +205,6 @@ class Index:
                     scores[doc_id] = get_score(doc_id, 0.0) + query_weight * impact
                     if get_credit(doc_id, 0.0) < share:
                         credit[doc_id] = share
-            unit = concept.weight / total
             for doc_id, share in credit.items():
                 covered[doc_id] = get_covered(doc_id, 0.0) + share * unit
         final = {d: s * covered[d] ** exponent for d, s in scores.items()} if exponent else scores

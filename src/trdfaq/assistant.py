@@ -13,7 +13,7 @@ from . import compose
 from .analysis import normalise, tokenize
 from .answer import Answer
 from .cache import cache_key, cached
-from .corpus import Passage, Source
+from .corpus import Passage
 from .engine import Engine
 from .errors import QuestionError
 from .paths import bundled_corpus_dir, bundled_prompts_dir
@@ -133,11 +133,6 @@ class Assistant:
         for passage in self.engine.corpus.passages:
             by_source.setdefault(passage.source.id, []).append(passage)
         return by_source
-
-    @property
-    def sources(self) -> list[Source]:
-        """The corpus's source articles."""
-        return list(self.engine.corpus.sources.values())
 
     @cached_property
     def small_talk(self) -> dict[str, str]:

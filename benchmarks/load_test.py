@@ -2,13 +2,15 @@
 
 Starts the real server (`python -m trdfaq serve`) for each worker count, drives it with 32
 keep-alive HTTP/1.1 connections (wrk when it is installed, else clients written on asyncio
-streams), and prints requests/s, p50/p99 latency, errors and the server's resident memory
-at the start and end of each run: /api/health alone, /api/ask alone, then both at once.
-Every question is distinct within 1,000+ (phrasings x topics), so no cache can stand in
-for retrieval. Stops by itself: each measurement lasts --duration seconds.
+streams), and prints requests/s, p50/p99 latency, errors, server CPU per request and the
+server's resident memory after each round: /api/health and /api/ask alone, taking turns,
+then both at once. Every question is distinct within 1,000+ (phrasings x topics), so no
+answer cache can stand in for retrieval; like real questions they share words and topics,
+which the pipeline's small per-word and per-concept memories do use. Stops by itself:
+each measurement lasts --duration seconds.
 
-    python benchmarks/load_test.py                  # 10 s per measurement
-    python benchmarks/load_test.py --duration 60    # the memory-flat run
+    python benchmarks/load_test.py                  # 5 rounds of 3 s per route, medians
+    python benchmarks/load_test.py --rounds 1 --duration 60    # the memory-flat run
     python benchmarks/load_test.py --client python  # without wrk
 """
 
@@ -39,28 +41,78 @@ TARGET_P99_MS = 50.0
 _ID = re.compile(rb'"conversation_id":"([^"]+)"')
 
 PHRASINGS = [
-    "what is {t}?", "how does {t} work?", "is {t} safe?", "what are the side effects of {t}?",
-    "how long does {t} take to work?", "how effective is {t} for treatment-resistant depression?",
-    "who is {t} for?", "how often is {t} given?", "does {t} help when antidepressants fail?",
-    "can you tell me about {t}", "is {t} approved for depression?",
-    "what should caregivers know about {t}?", "what are the risks of {t}?",
-    "how is {t} different from other treatments?", "what does research say about {t}?",
-    "can {t} affect memory?", "is {t} painful?", "how many sessions of {t} are needed?",
-    "what happens during {t}?", "is {t} a last resort?", "my doctor mentioned {t}, what is it?",
-    "how fast can {t} work?", "is {t} used for TRD?", "are there alternatives to {t}?",
+    "what is {t}?",
+    "how does {t} work?",
+    "is {t} safe?",
+    "what are the side effects of {t}?",
+    "how long does {t} take to work?",
+    "how effective is {t} for treatment-resistant depression?",
+    "who is {t} for?",
+    "how often is {t} given?",
+    "does {t} help when antidepressants fail?",
+    "can you tell me about {t}",
+    "is {t} approved for depression?",
+    "what should caregivers know about {t}?",
+    "what are the risks of {t}?",
+    "how is {t} different from other treatments?",
+    "what does research say about {t}?",
+    "can {t} affect memory?",
+    "is {t} painful?",
+    "how many sessions of {t} are needed?",
+    "what happens during {t}?",
+    "is {t} a last resort?",
+    "my doctor mentioned {t}, what is it?",
+    "how fast can {t} work?",
+    "is {t} used for TRD?",
+    "are there alternatives to {t}?",
     "does {t} work for everyone?",
 ]
 TOPICS = [
-    "ketamine", "esketamine", "Spravato nasal spray", "ECT", "electroconvulsive therapy", "rTMS",
-    "TMS", "transcranial magnetic stimulation", "deep brain stimulation",
-    "vagus nerve stimulation", "psilocybin", "psychedelic therapy", "lithium", "augmentation",
-    "antipsychotic augmentation", "antidepressants", "SSRIs", "switching antidepressants",
-    "combining antidepressants", "psychotherapy", "CBT", "talk therapy", "nutrition", "diet",
-    "gut health", "the gut microbiome", "exercise", "sleep", "inflammation",
-    "pharmacogenomic testing", "genetic testing", "treatment-resistant depression", "TRD",
-    "thyroid hormone", "MAOIs", "tricyclic antidepressants", "ketamine infusions",
-    "brain stimulation", "neuromodulation", "medication changes", "relapse prevention",
-    "remission", "measurement-based care", "mindfulness", "family support",
+    "ketamine",
+    "esketamine",
+    "Spravato nasal spray",
+    "ECT",
+    "electroconvulsive therapy",
+    "rTMS",
+    "TMS",
+    "transcranial magnetic stimulation",
+    "deep brain stimulation",
+    "vagus nerve stimulation",
+    "psilocybin",
+    "psychedelic therapy",
+    "lithium",
+    "augmentation",
+    "antipsychotic augmentation",
+    "antidepressants",
+    "SSRIs",
+    "switching antidepressants",
+    "combining antidepressants",
+    "psychotherapy",
+    "CBT",
+    "talk therapy",
+    "nutrition",
+    "diet",
+    "gut health",
+    "the gut microbiome",
+    "exercise",
+    "sleep",
+    "inflammation",
+    "pharmacogenomic testing",
+    "genetic testing",
+    "treatment-resistant depression",
+    "TRD",
+    "thyroid hormone",
+    "MAOIs",
+    "tricyclic antidepressants",
+    "ketamine infusions",
+    "brain stimulation",
+    "neuromodulation",
+    "medication changes",
+    "relapse prevention",
+    "remission",
+    "measurement-based care",
+    "mindfulness",
+    "family support",
 ]
 
 
@@ -82,8 +134,10 @@ class Result:
 
     def line(self) -> str:
         """Requests/s, p50, p99 and errors."""
-        return (f"{self.rate:8,.0f} req/s  p50 {self.p50:6.1f} ms  p99 {self.p99:6.1f} ms  "
-                f"errors {self.errors}")
+        return (
+            f"{self.rate:8,.0f} req/s  p50 {self.p50:6.1f} ms  p99 {self.p99:6.1f} ms  "
+            f"errors {self.errors}"
+        )
 
 
 # --- the asyncio client -------------------------------------------------------------------
@@ -92,8 +146,10 @@ class Result:
 def _request(path: str, body: bytes | None = None) -> bytes:
     if body is None:
         return f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()
-    return (f"POST {path} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
@@ -118,8 +174,9 @@ class Clients:
     def _ask(self, conversation: bytes | None) -> bytes:
         question = self.qs[next(self.counter) % len(self.qs)]
         cid = conversation.decode() if conversation else None
-        return _request("/api/ask", json.dumps({"question": question, "conversation_id": cid})
-                        .encode())
+        return _request(
+            "/api/ask", json.dumps({"question": question, "conversation_id": cid}).encode()
+        )
 
     async def client(self, kind: str, deadline: float) -> None:
         """One connection; a conversation lasts 4 questions; reconnects after an error."""
@@ -154,8 +211,12 @@ class Clients:
     def result(self, kind: str, seconds: float) -> Result:
         """What the clients of one kind measured."""
         ms = sorted(x * 1000 for x in self.latencies[kind]) or [0.0]
-        return Result(len(self.latencies[kind]) / seconds, ms[len(ms) // 2],
-                      ms[min(len(ms) - 1, int(len(ms) * 0.99))], self.errors[kind])
+        return Result(
+            len(self.latencies[kind]) / seconds,
+            ms[len(ms) // 2],
+            ms[min(len(ms) - 1, int(len(ms) * 0.99))],
+            self.errors[kind],
+        )
 
 
 async def _drive(port: int, kinds: list[str], seconds: float, qs: list[str]) -> Clients:
@@ -191,8 +252,7 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def _wrk_command(port: int, kind: str, connections: int, seconds: float, lua: Path) -> list[str]:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency",
-               "--timeout", "10s"]
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "10s"]
     if kind == "ask":
         command += ["-s", str(lua)]
     return [*command, f"http://{HOST}:{port}/api/{kind}"]
@@ -205,8 +265,11 @@ def _parse_wrk(output: str) -> Result:
 
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
-                              r"timeout (\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+        r"timeout (\d+)",
+        output,
+    )
     errors = int(non_2xx.group(1)) if non_2xx else 0
     errors += sum(map(int, socket_errors.groups())) if socket_errors else 0
     return Result(float(rate.group(1)) if rate else 0.0, latency("50"), latency("99"), errors)
@@ -218,11 +281,15 @@ def wrk_client(port: int, mix: dict[str, int], seconds: float, qs: list[str]) ->
         lua = Path(folder) / "ask.lua"
         bodies = ",\n".join(f"[==[{json.dumps({'question': q})}]==]" for q in qs)
         lua.write_text(_LUA % bodies)
-        runs = {kind: subprocess.Popen(_wrk_command(port, kind, n, seconds, lua),
-                                       stdout=subprocess.PIPE, text=True)
-                for kind, n in mix.items()}
-        return {kind: _parse_wrk(run.communicate(timeout=seconds + 60)[0])
-                for kind, run in runs.items()}
+        runs = {
+            kind: subprocess.Popen(
+                _wrk_command(port, kind, n, seconds, lua), stdout=subprocess.PIPE, text=True
+            )
+            for kind, n in mix.items()
+        }
+        return {
+            kind: _parse_wrk(run.communicate(timeout=seconds + 60)[0]) for kind, run in runs.items()
+        }
 
 
 # --- the server -------------------------------------------------------------------------
@@ -264,8 +331,20 @@ def start_server(workers: int) -> tuple[subprocess.Popen[bytes], int]:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         port: int = sock.getsockname()[1]
-    command = [sys.executable, "-m", "trdfaq", "serve", "--host", HOST, "--port", str(port),
-               "--workers", str(workers), "--rate-limit", "100000000"]
+    command = [
+        sys.executable,
+        "-m",
+        "trdfaq",
+        "serve",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--rate-limit",
+        "100000000",
+    ]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and server.poll() is None:
@@ -291,36 +370,73 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def _typical(results: list[Result]) -> Result:
+    """The median rate, p50 and p99 of several measurements of one route; all their errors."""
+    return Result(
+        _median([r.rate for r in results]),
+        _median([r.p50 for r in results]),
+        _median([r.p99 for r in results]),
+        sum(r.errors for r in results),
+    )
+
+
 def run(workers: int, args: argparse.Namespace, qs: list[str]) -> list[str]:
-    """Measure one worker count; return the targets it missed."""
+    """Measure one worker count; return the targets it missed.
+
+    /api/health and /api/ask take turns, --rounds times each; each figure is the median of
+    its rounds, and the throughput ratio the median of each round's: on a shared 2-core
+    machine one measurement can be 30% off the next.
+    """
     drive = wrk_client if args.client == "wrk" else python_client
     server, port = start_server(workers)
     n = args.clients
     try:
         python_client(port, {"ask": n}, args.warmup, qs)  # every worker warm, the store filling
         rss = [rss_mb(server.pid)]
-        cpu = {}  # server CPU milliseconds per request: robust to other load on the machine
-        results: dict[str, Result] = {}
-        for kind in ("health", "ask"):
-            before = cpu_seconds(server.pid)
-            results[kind] = drive(port, {kind: n}, args.duration, qs)[kind]
-            used = cpu_seconds(server.pid) - before
-            cpu[kind] = used * 1000 / max(1.0, results[kind].rate * args.duration)
+        rounds: dict[str, list[Result]] = {"health": [], "ask": []}
+        cpu: dict[str, list[float]] = {"health": [], "ask": []}  # server CPU ms per request
+        for _ in range(args.rounds):
+            for kind in ("health", "ask"):
+                before = cpu_seconds(server.pid)
+                result = drive(port, {kind: n}, args.duration, qs)[kind]
+                used = cpu_seconds(server.pid) - before
+                rounds[kind].append(result)
+                cpu[kind].append(used * 1000 / max(1.0, result.rate * args.duration))
             rss.append(rss_mb(server.pid))
-        health, ask = results["health"], results["ask"]
         mixed = drive(port, {"health": n // 2, "ask": n - n // 2}, args.duration, qs)
         rss.append(rss_mb(server.pid))
     finally:
         stop_server(server)
-    ratio = ask.rate / max(health.rate, 1e-9)
-    print(f"workers={workers}  {n} connections, {args.duration:g} s each, client {args.client}")
-    print(f"  /api/health        {health.line()}  server CPU {cpu['health']:.2f} ms/request")
-    print(f"  /api/ask           {ask.line()}  server CPU {cpu['ask']:.2f} ms/request")
-    print(f"  /api/ask throughput {ratio:.2f} of /api/health's")
+    health, ask = _typical(rounds["health"]), _typical(rounds["ask"])
+    ratios = [
+        a.rate / max(h.rate, 1e-9) for h, a in zip(rounds["health"], rounds["ask"], strict=True)
+    ]
+    ratio = _median(ratios)  # of neighbouring measurements: robust to the machine's drift
+    print(
+        f"workers={workers}  {n} connections, {args.rounds} rounds of {args.duration:g} s "
+        f"per route (medians), client {args.client}"
+    )
+    print(
+        f"  /api/health        {health.line()}  server CPU {_median(cpu['health']):.2f} ms/request"
+    )
+    print(f"  /api/ask           {ask.line()}  server CPU {_median(cpu['ask']):.2f} ms/request")
+    print(
+        f"  /api/ask throughput {ratio:.2f} of /api/health's (rounds: "
+        + ", ".join(f"{r:.2f}" for r in ratios)
+        + ")"
+    )
     print(f"  both: /api/health  {mixed['health'].line()}")
     print(f"        /api/ask     {mixed['ask'].line()}")
-    print("  server RSS (all processes) after warm-up, health, ask, both: "
-          + " -> ".join(f"{mb:.1f}" for mb in rss) + " MB")
+    print(
+        "  server RSS (all processes) after warm-up, each round, both: "
+        + " -> ".join(f"{mb:.1f}" for mb in rss)
+        + " MB"
+    )
     missed = []
     if ratio < TARGET_RATIO:
         missed.append(f"workers={workers}: /api/ask at {ratio:.2f} of /api/health")
@@ -336,20 +452,26 @@ def run(workers: int, args: argparse.Namespace, qs: list[str]) -> list[str]:
 def main() -> int:
     """Parse options, run each worker count, report the targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
+    parser.add_argument("--rounds", type=int, default=5, help="measurements of each route")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up")
     parser.add_argument("--clients", type=int, default=32, help="concurrent connections")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--client", choices=["wrk", "python"],
-                        default="wrk" if shutil.which("wrk") else "python")
+    parser.add_argument(
+        "--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python"
+    )
     args = parser.parse_args()
     qs = questions()
     os.environ.setdefault("TRDFAQ_CACHE_DIR", str(Path(tempfile.gettempdir()) / "trdfaq-load"))
-    print(f"{len(qs):,} distinct questions; loopback {HOST}; {os.cpu_count()} CPUs; "
-          f"load average {os.getloadavg()[0]:.2f} before the run")
+    print(
+        f"{len(qs):,} distinct questions; loopback {HOST}; {os.cpu_count()} CPUs; "
+        f"load average {os.getloadavg()[0]:.2f} before the run"
+    )
     missed = [m for workers in args.workers for m in run(workers, args, qs)]
-    print(f"targets: /api/ask >= {TARGET_RATIO:.2f} of /api/health, p99 < {TARGET_P99_MS:g} ms, "
-          "no errors: " + ("met" if not missed else "MISSED: " + "; ".join(missed)))
+    print(
+        f"targets: /api/ask >= {TARGET_RATIO:.2f} of /api/health, p99 < {TARGET_P99_MS:g} ms, "
+        "no errors: " + ("met" if not missed else "MISSED: " + "; ".join(missed))
+    )
     return 1 if missed else 0
 
 

@@ -111,6 +111,19 @@ def test_conversation_follow_up_uses_the_previous_topic(assistant: Assistant) ->
     assert any("DBS is an investigational" in q.quote for q in answer.answers)
 
 
+def test_a_conversation_resumes_from_its_topic(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("What is deep brain stimulation?")
+    conversation.ask("Is it still experimental?")
+    assert conversation.topic == ("What is deep brain stimulation?", "Is it still experimental?")
+    resumed = assistant.conversation(topic=conversation.topic)
+    assert resumed.ask("how does it work?") == conversation.ask("how does it work?")
+    new_topic = conversation.ask("How fast does ketamine work?")
+    assert new_topic.status == "answered" and conversation.topic == (
+        "How fast does ketamine work?",
+    )
+
+
 def test_a_new_topic_is_not_dragged_back_to_the_old_one(assistant: Assistant) -> None:
     conversation = assistant.conversation()
     conversation.ask("What is deep brain stimulation?")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 
 import pytest
@@ -83,3 +84,25 @@ def test_fields_are_weighted() -> None:
     query = [Concept((("memory", 1.0),), 1.0)]
     assert text_first.search(query, 1)[0].passage.id == "p0"
     assert questions_first.search(query, 1)[0].passage.id == "p1"
+
+
+def test_merged_postings_take_each_passages_best_credit_and_are_remembered(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from trdfaq import retrieval
+
+    monkeypatch.setattr(retrieval, "_MERGED_POSTINGS", 4)
+    documents = [["ache", "pain"], ["pain"], ["ache"], ["other"]]
+    index = Index.build(_passages(4), {"text": documents}, _text_only(Settings()))
+    pain = Concept((("pain", 1.0), ("ache", 0.3)), 1.0, (1.0, 0.5))
+    ids, parts, credits = index.merged(pain)
+    assert ids == (0, 1, 2) and credits == (1.0, 1.0, 0.5)
+    assert min(parts[0], parts[1]) > parts[2] > 0  # "ache" alone counts at 0.3
+    assert index.merged(pain) is index.merged(pain)  # remembered
+    size = len(pickle.dumps(index))
+    other = Concept((("other", 1.0), ("ache", 0.3)), 1.0)
+    first = index.merged(pain)
+    index.merged(other)  # 3 + 2 postings: over the budget of 4, so the first is forgotten
+    again = index.merged(pain)
+    assert again == first and again is not first
+    assert len(pickle.dumps(index)) == size  # the on-disk cache never holds them
+    hits = index.search([pain], 4)
+    assert {h.passage.id: h.coverage for h in hits} == {"p0": 1.0, "p1": 1.0, "p2": 0.5}

@@ -44,8 +44,13 @@ _ANAPHORA = frozenset(
     }
 )
 _ELLIPSIS = re.compile(r"^\s*(and|also|plus|what about|how about|what else|anything else)\b")
+# Questions a conversation's topic is made of, at most: a follow-up leans on the question
+# before it, which may itself lean on the one before; older ones would count for little.
+TOPIC_TURNS = 3
 # Share of words two passages must have in common for one to be a follow-up to the other.
 _KINSHIP = 0.3
+# Passage pairs whose likeness is remembered, at most (all pairs of a 400-passage corpus).
+_LIKENESS_MEMORY = 80_000
 _NOT_WORD = re.compile(r"[^\w\s']+")
 _VERSION = "1"  # part of the cache key, with the package's own files (_CODE)
 _CODE = Path(__file__).resolve().parent
@@ -102,9 +107,15 @@ class Assistant:
         """Answer one question on its own."""
         return self.conversation(region=region).ask(question, top_k=top_k)
 
-    def conversation(self, *, region: str | None = None) -> Conversation:
-        """A conversation: follow-up questions are read in the light of earlier ones."""
-        return Conversation(self, compose.resolve_region(region, self.prompts.crisis))
+    def conversation(
+        self, *, region: str | None = None, topic: tuple[str, ...] = ()
+    ) -> Conversation:
+        """A conversation: follow-up questions are read in the light of earlier ones.
+
+        `topic` resumes one: the `topic` of a Conversation asked before.
+        """
+        region = compose.resolve_region(region, self.prompts.crisis)
+        return Conversation(self, region, tuple(topic)[-TOPIC_TURNS:])
 
     def region(self, code: str | None) -> str | None:
         """A region code in canonical form; QuestionError for an unknown one."""
@@ -121,7 +132,7 @@ class Assistant:
     def neighbours(self, passage: Passage) -> Iterator[Passage]:
         """Other passages of the same source, nearest in the article first."""
         same = self._by_source.get(passage.source.id, [])
-        at = next((i for i, p in enumerate(same) if p is passage), 0)
+        at = self._place.get(passage.id, 0)
         for distance in range(1, len(same)):
             for i in (at - distance, at + distance):
                 if 0 <= i < len(same):
@@ -133,6 +144,36 @@ class Assistant:
         for passage in self.engine.corpus.passages:
             by_source.setdefault(passage.source.id, []).append(passage)
         return by_source
+
+    @cached_property
+    def _place(self) -> dict[str, int]:
+        """Each passage's position among its source's passages."""
+        return {p.id: i for same in self._by_source.values() for i, p in enumerate(same)}
+
+    def profile(self, passage: Passage) -> compose.Profile:
+        """A passage's source line, stems and sentences, worked out on first use."""
+        found = self._profiles.get(passage.id)
+        if found is None:
+            found = self._profiles[passage.id] = compose.Profile.of(passage, self.engine.stems)
+        return found
+
+    @cached_property
+    def _profiles(self) -> dict[str, compose.Profile]:
+        return {}
+
+    def likeness(self, a: Passage, b: Passage) -> float:
+        """How much two passages say the same (compose.likeness), remembered for the pair."""
+        key = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+        found = self._likeness.get(key)
+        if found is None:
+            if len(self._likeness) >= _LIKENESS_MEMORY:
+                self._likeness.clear()
+            found = self._likeness[key] = compose.likeness(self.profile(a), self.profile(b))
+        return found
+
+    @cached_property
+    def _likeness(self) -> dict[tuple[str, str], float]:
+        return {}
 
     @cached_property
     def small_talk(self) -> dict[str, str]:
@@ -150,7 +191,10 @@ class Conversation:
 
     assistant: Assistant
     region: str | None = None
-    topic: Query | None = field(default=None, repr=False)
+    # The questions the current topic comes from, oldest first. Plain strings, analysed
+    # again when a follow-up needs them: a server keeps thousands of conversations, and
+    # strings cost the garbage collector nothing (a Query holds a dozen objects).
+    topic: tuple[str, ...] = field(default=(), repr=False)
 
     def ask(self, question: str, *, top_k: int | None = None) -> Answer:
         """Answer the next question of the conversation."""
@@ -170,7 +214,7 @@ class Conversation:
         reply = a.small_talk.get(_plain(text))
         if reply is not None:
             return self._no_match(question, reply, footer)
-        query = self._query(text)
+        query, leaned = self._query(text)
         hits = a.engine.search(query, k=10)
         chosen = compose.select(hits, a.engine.corpus.settings, top_k or a.top_k)
         if not chosen:
@@ -178,20 +222,24 @@ class Conversation:
             if safety.medical_advice:
                 message = prompts.medical_advice
             return self._no_match(question, message, footer)
-        self.topic = query
+        self.topic = (*self.topic, text)[-TOPIC_TURNS:] if leaned else (text,)
         return self._answered(question, query, hits, chosen, safety, footer)
 
-    def _query(self, text: str) -> Query:
+    def _query(self, text: str) -> tuple[Query, bool]:
+        """The question's query, with the topic's if it leans on it; and whether it does."""
         engine = self.assistant.engine
         query = engine.analyse(text)
-        if self.topic is None:
-            return query
-        weight = engine.corpus.settings.context_weight
+        if not self.topic:
+            return query, False
         words = set(tokenize(text))
         leans = bool(words & _ANAPHORA) or bool(_ELLIPSIS.match(normalise(text)))
         if leans or not any(t in engine.index for c in query.concepts for t, _ in c.terms):
-            return query.with_context(self.topic, weight)
-        return query
+            weight = engine.corpus.settings.context_weight
+            previous = engine.analyse(self.topic[0])
+            for earlier in self.topic[1:]:
+                previous = engine.analyse(earlier).with_context(previous, weight)
+            return query.with_context(previous, weight), True
+        return query, False
 
     def _answered(
         self,
@@ -203,33 +251,25 @@ class Conversation:
         footer: str | None,
     ) -> Answer:
         a = self.assistant
-        stems_of = a.engine.stems
+        profile, alike = a.profile, a.likeness
         idf = a.engine.index.term_idf
         rest = [h for h in hits if h not in chosen]
-        weights = query.weights()
+        weights = {stem: weight * idf(stem) for stem, weight in query.weights().items()}
         quotes = [
             compose.quote(
                 hit,
+                profile(hit.passage),
                 weights,
-                stems_of,
-                idf,
-                compose.corroborations(hit, [h for h in hits[:6] if h is not hit], stems_of),
+                compose.corroborations(hit, [h for h in hits[:6] if h is not hit], profile, alike),
             )
             for hit in chosen
         ]
         shown = [h.passage for h in chosen]
         # Related first: other matches that share most words with the best passage, then what
         # stands next to it in its article, then the other matches.
-        top = stems_of(shown[0].text)
-
-        def kinship(hit: Hit) -> float:
-            theirs = stems_of(hit.passage.text)
-            return len(top & theirs) / max(1, min(len(top), len(theirs)))
-
-        close = sorted((h for h in rest if kinship(h) >= _KINSHIP), key=kinship, reverse=True)
-        related = chain(
-            (h.passage for h in close), a.neighbours(shown[0]), (h.passage for h in rest)
-        )
+        kin = [(alike(shown[0], h.passage), h.passage) for h in rest]
+        close = [p for k, p in sorted(kin, key=lambda item: -item[0]) if k >= _KINSHIP]
+        related = chain(close, a.neighbours(shown[0]), (h.passage for h in rest))
         follow = compose.follow_ups(shown, related, question)
         message = None
         if safety.medical_advice:

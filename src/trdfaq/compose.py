@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from .analysis import sentence_spans
 from .answer import Corroboration, Crisis, CrisisResource, Quote, ResourceLink, SourceRef
@@ -90,20 +91,33 @@ def is_confident(hit: Hit, settings: Settings) -> bool:
     return hit.coverage >= settings.min_coverage and hit.bm25 >= settings.min_score
 
 
-def highlights(
-    text: str,
-    weights: Mapping[str, float],
-    stems_of: Callable[[str], Collection[str]],
-    idf: Callable[[str], float],
-) -> tuple[tuple[int, int], ...]:
-    """Spans of the sentences in `text` that best match the question's (weighted) terms."""
-    spans = sentence_spans(text)
-    if len(spans) < 2:
+@dataclass(frozen=True, eq=False)
+class Profile:
+    """What answers need of a passage, worked out once: source line, stems, sentences."""
+
+    ref: SourceRef
+    stems: frozenset[str]  # content stems of the whole text
+    sentences: tuple[tuple[int, int, frozenset[str]], ...]  # span and content stems of each
+
+    @classmethod
+    def of(cls, passage: Passage, stems_of: Callable[[str], frozenset[str]]) -> Profile:
+        """Profile a passage with a stemming function."""
+        text = passage.text
+        return cls(
+            source_ref(passage),
+            stems_of(text),
+            tuple((s, e, stems_of(text[s:e])) for s, e in sentence_spans(text)),
+        )
+
+
+def highlights(profile: Profile, weights: Mapping[str, float]) -> tuple[tuple[int, int], ...]:
+    """Spans of the sentences of a passage that best match the question's weighted stems."""
+    if len(profile.sentences) < 2:
         return ()
-    scored = []
-    for start, end in spans:
-        overlap = weights.keys() & stems_of(text[start:end])
-        scored.append((sum(idf(s) * weights[s] for s in overlap), start, end))
+    terms, weight = weights.keys(), weights.__getitem__
+    scored = [
+        (sum(map(weight, terms & stems)), start, end) for start, end, stems in profile.sentences
+    ]
     top = max(score for score, _, _ in scored)
     if top <= 0:
         return ()
@@ -111,45 +125,46 @@ def highlights(
     return tuple(sorted((s, e) for score, s, e in chosen if score >= 0.6 * top))
 
 
+def likeness(a: Profile, b: Profile) -> float:
+    """Share of the shorter passage's content stems that the other passage has too."""
+    if not a.stems or not b.stems:
+        return 0.0
+    return len(a.stems & b.stems) / min(len(a.stems), len(b.stems))
+
+
 def corroborations(
     hit: Hit,
     others: Sequence[Hit],
-    stems_of: Callable[[str], Collection[str]],
+    profile_of: Callable[[Passage], Profile],
+    alike: Callable[[Passage, Passage], float],
 ) -> tuple[Corroboration, ...]:
     """Passages from other sources among `others` that say much the same as `hit`."""
-    mine = set(stems_of(hit.passage.text))
     found = []
     seen_sources = {hit.passage.source.id}
     for other in others:
-        if other.passage.source.id in seen_sources:
+        passage = other.passage
+        if passage.source.id in seen_sources:
             continue
-        theirs = set(stems_of(other.passage.text))
-        if not mine or not theirs:
-            continue
-        overlap = len(mine & theirs) / min(len(mine), len(theirs))
-        if overlap >= CORROBORATION_OVERLAP:
-            seen_sources.add(other.passage.source.id)
-            found.append(
-                Corroboration(other.passage.id, other.passage.text, source_ref(other.passage))
-            )
+        if alike(hit.passage, passage) >= CORROBORATION_OVERLAP:
+            seen_sources.add(passage.source.id)
+            found.append(Corroboration(passage.id, passage.text, profile_of(passage).ref))
     return tuple(found)
 
 
 def quote(
     hit: Hit,
+    profile: Profile,
     weights: Mapping[str, float],
-    stems_of: Callable[[str], Collection[str]],
-    idf: Callable[[str], float],
     corroborated_by: tuple[Corroboration, ...] = (),
 ) -> Quote:
-    """A hit as a verbatim quote with its source and highlights."""
+    """A hit as a verbatim quote with its source, and highlights by the weighted stems."""
     passage = hit.passage
     return Quote(
         passage_id=passage.id,
         quote=passage.text,
         score=hit.score,
-        source=source_ref(passage),
-        highlights=highlights(passage.text, weights, stems_of, idf),
+        source=profile.ref,
+        highlights=highlights(profile, weights),
         corroborated_by=corroborated_by,
     )
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from .analysis import sentence_spans
 from .corpus import Corpus, Passage, Settings
 from .query import Analyzer, Query
-from .retrieval import Hit, Index
+from .retrieval import Concept, Hit, Index
 
 
 def passage_fields(passage: Passage) -> tuple[str, str, str]:
@@ -64,7 +65,17 @@ class Engine:
 
     def analyse(self, question: str) -> Query:
         """A question made ready for search."""
-        return self.analyzer.query(question, self.index, self.corpus.settings)
+        return self.analyzer.query(question, self.index, self.corpus.settings, self._phrases)
+
+    @cached_property
+    def _phrases(self) -> dict[tuple[str, ...], Concept]:
+        return {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """What pickling keeps (the on-disk cache): not the phrases remembered."""
+        state = self.__dict__.copy()
+        state.pop("_phrases", None)
+        return state
 
     def search(self, query: Query, k: int = 10) -> list[Hit]:
         """The k best passages for a query."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from .analysis import (
     Speller,
@@ -51,6 +51,8 @@ def _by_length(words: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted((w for w in words if len(w) >= 2), key=lambda w: (len(w), w)))
 
 
+# Glossary phrase concepts an Engine remembers, at most.
+_PHRASES_REMEMBERED = 10_000
 # How much a light word (data/light_words.txt) counts towards coverage, against a topic word.
 LIGHT_FACTOR = 0.2
 
@@ -159,8 +161,18 @@ class Analyzer:
         """The stems of a text's non-stopword tokens."""
         return [self._stem(t) for t in tokenize(text) if t not in self.stopwords]
 
-    def query(self, question: str, index: Index, settings: Settings) -> Query:
-        """Analyse a question: correct typos, stem, expand through the glossary."""
+    def query(
+        self,
+        question: str,
+        index: Index,
+        settings: Settings,
+        phrases: dict[tuple[str, ...], Concept] | None = None,
+    ) -> Query:
+        """Analyse a question: correct typos, stem, expand through the glossary.
+
+        `phrases` remembers the concepts of glossary phrases for this index and settings:
+        questions share most of theirs ("side effects", "treatment-resistant depression").
+        """
         tokens = tokenize(question)
         stems: list[str] = []
         corrections: list[tuple[str, str]] = []
@@ -187,7 +199,15 @@ class Analyzer:
             if not own:
                 continue
             used.update(range(start, end))
-            concepts.append(self._phrase_concept(own, expansion, index, settings))
+            key = (*stems[start:end], "|", *own)
+            concept = phrases.get(key) if phrases is not None else None
+            if concept is None:
+                concept = self._phrase_concept(own, expansion, index, settings)
+                if phrases is not None:
+                    if len(phrases) >= _PHRASES_REMEMBERED:
+                        phrases.clear()
+                    phrases[key] = concept
+            concepts.append(concept)
         counts: dict[str, int] = {}
         for i in content:
             if i not in used:
@@ -257,15 +277,22 @@ class Analyzer:
 
     def _phrases(self, stems: list[str]) -> list[tuple[int, int, tuple[tuple[str, bool], ...]]]:
         """Glossary phrases found in a stem sequence: longest first, not overlapping."""
+        heads = self._heads
+        starts = [i for i, stem in enumerate(stems) if stem in heads]
         found: list[tuple[int, int, tuple[tuple[str, bool], ...]]] = []
         taken: set[int] = set()
         for length in range(min(self.longest_phrase, len(stems)), 0, -1):
-            for start in range(len(stems) - length + 1):
+            for start in starts:
                 span = range(start, start + length)
-                if taken.intersection(span):
+                if start + length > len(stems) or taken.intersection(span):
                     continue
                 expansion = self.expansions.get(tuple(stems[start : start + length]))
                 if expansion is not None:
                     found.append((start, start + length, expansion))
                     taken.update(span)
         return sorted(found)
+
+    @cached_property
+    def _heads(self) -> frozenset[str]:
+        """The stems glossary phrases start with."""
+        return frozenset(phrase[0] for phrase in self.expansions)

@@ -19,6 +19,7 @@ from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .corpus import Passage, Settings
@@ -26,8 +27,13 @@ from .corpus import Passage, Settings
 if TYPE_CHECKING:
     from rank_bm25 import BM25Okapi
 
-# Above this many passages, scoring uses numpy arrays instead of Python dicts.
-NUMPY_THRESHOLD = 5000
+# From this many passages on, scoring uses numpy arrays instead of Python lists (measured
+# by benchmarks/retrieval_scale.py: at 1,000 passages numpy is as quick, at 4,000 twice).
+NUMPY_THRESHOLD = 1000
+# Up to this many scored passages, sorting them all beats a heap for the best k.
+_SORT_ALL = 300
+# Merged postings remembered, at most (the Python path only; ~100 bytes each).
+_MERGED_POSTINGS = 500_000
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,26 @@ class Concept:
         return tuple(min(1.0, weight) for _, weight in self.terms)
 
 
+Merged = tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...]]
+
+
+class _Memo(dict[Concept, Merged]):
+    """Merged postings by concept, all forgotten at once when they would pass a budget."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self.budget = budget
+        self.size = 0
+
+    def add(self, concept: Concept, merged: Merged) -> None:
+        """Remember a concept's merged postings."""
+        if self.size + len(merged[0]) > self.budget:
+            self.clear()
+            self.size = 0
+        self[concept] = merged
+        self.size += len(merged[0])
+
+
 @dataclass(frozen=True, eq=False)  # compared by identity: hits of one search are distinct
 class Hit:
     """A passage retrieved for a query."""
@@ -58,11 +84,6 @@ class Hit:
     score: float  # bm25 x coverage ** coverage_exponent: what hits are ranked by
     coverage: float  # share of the query's concepts (IDF-weighted) the passage covers
     bm25: float  # the plain BM25 score
-
-
-def _rank(item: tuple[int, float]) -> tuple[float, int]:
-    """Best score first, then corpus order."""
-    return -item[1], item[0]
 
 
 def lucene_idf(n_docs: int, doc_freq: int) -> float:
@@ -178,38 +199,72 @@ class Index:
     def _search_python(
         self, concepts: Sequence[Concept], k: int, total: float, exponent: float
     ) -> list[tuple[int, float, float, float]]:
-        scores: dict[int, float] = {}
-        covered: dict[int, float] = {}
-        get_score, get_covered = scores.get, covered.get
+        n = len(self.passages)
+        scores = [0.0] * n
+        covered = [0.0] * n
         for concept in concepts:
             unit = concept.weight / total
-            if len(concept.terms) == 1:  # the common case, in one pass
+            if len(concept.terms) == 1:  # the common case: its postings as they are
                 (term, query_weight), share = concept.terms[0], concept.term_credits()[0]
                 found = self.postings.get(term)
                 if found is not None:
                     part = share * unit
                     for doc_id, impact in zip(*found, strict=True):
-                        scores[doc_id] = get_score(doc_id, 0.0) + query_weight * impact
-                        covered[doc_id] = get_covered(doc_id, 0.0) + part
+                        scores[doc_id] += query_weight * impact
+                        covered[doc_id] += part
                 continue
-            credit: dict[int, float] = {}
-            get_credit = credit.get
-            for (term, query_weight), share in zip(
-                concept.terms, concept.term_credits(), strict=True
-            ):
-                found = self.postings.get(term)
-                if found is None:
-                    continue
-                ids, impacts = found
-                for doc_id, impact in zip(ids, impacts, strict=True):
-                    scores[doc_id] = get_score(doc_id, 0.0) + query_weight * impact
-                    if get_credit(doc_id, 0.0) < share:
-                        credit[doc_id] = share
-            for doc_id, share in credit.items():
-                covered[doc_id] = get_covered(doc_id, 0.0) + share * unit
-        final = {d: s * covered[d] ** exponent for d, s in scores.items()} if exponent else scores
-        best = heapq.nsmallest(k, final.items(), key=_rank)
-        return [(d, s, covered[d], scores[d]) for d, s in best]
+            ids, parts, credits = self.merged(concept)
+            for doc_id, part, credit in zip(ids, parts, credits, strict=True):
+                scores[doc_id] += part
+                covered[doc_id] += credit * unit
+        if exponent:
+            final = [(-s * covered[d] ** exponent, d) for d, s in enumerate(scores) if s]
+        else:
+            final = [(-s, d) for d, s in enumerate(scores) if s]
+        # Best score first, then corpus order. sorted() runs in C: quicker below a few hundred.
+        best = sorted(final)[:k] if len(final) <= _SORT_ALL else heapq.nsmallest(k, final)
+        return [(d, -s, covered[d], scores[d]) for s, d in best]
+
+    def merged(self, concept: Concept) -> Merged:
+        """A concept's postings merged: the passages with any of its terms, in corpus order,
+        each with its part of the BM25 score and how fully it covers the concept.
+
+        Remembered by concept: questions share most of their phrases (the same few dozen
+        treatments and worries), and a glossary phrase's terms may have 100s of postings
+        between them that merge to a few dozen passages. (Search uses this for concepts of
+        several terms; a one-term concept's postings serve as they are.)
+        """
+        found = self._merged.get(concept)
+        if found is not None:
+            return found
+        scores: dict[int, float] = {}
+        credit: dict[int, float] = {}
+        get_score = scores.get
+        # A passage's credit is that of the best term of the concept it has: set from the
+        # lowest credit up, so that higher ones overwrite.
+        for share, (term, query_weight) in sorted(
+            zip(concept.term_credits(), concept.terms, strict=True)
+        ):
+            postings = self.postings.get(term)
+            if postings is None:
+                continue
+            for doc_id, impact in zip(*postings, strict=True):
+                scores[doc_id] = get_score(doc_id, 0.0) + query_weight * impact
+            credit.update(dict.fromkeys(postings[0], share))
+        ids = tuple(sorted(scores))
+        found = (ids, tuple(scores[d] for d in ids), tuple(credit[d] for d in ids))
+        self._merged.add(concept, found)
+        return found
+
+    @cached_property
+    def _merged(self) -> _Memo:
+        return _Memo(_MERGED_POSTINGS)
+
+    def __getstate__(self) -> dict[str, object]:
+        """What pickling keeps (the on-disk cache): not the merged postings remembered."""
+        state = self.__dict__.copy()
+        state.pop("_merged", None)
+        return state
 
     def _search_numpy(
         self, concepts: Sequence[Concept], k: int, total: float, exponent: float

@@ -127,6 +127,8 @@ def _padded(text: str) -> str:
 
 # Message words are cut to this many letters to find the rules they could trigger.
 _STEM = 4
+# Words whose gate stems are remembered, at most.
+_WORDS_REMEMBERED = 50_000
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -178,15 +180,75 @@ class SafetyRules:
             self._of[categories] = tuple(g for g in self.groups if g.category in categories)
         return self._of[categories]
 
-    def live(self, stems: set[str]) -> dict[str, list[re.Pattern[str]]]:
-        """The patterns, by group id, whose gates all pass for a message with these word stems."""
-        by_stem, always, flat = self._index
+    def ids(self, *categories: str) -> frozenset[str]:
+        """Ids of the groups in the given categories."""
+        return frozenset(g.id for g in self.of(*categories))
+
+    @functools.cached_property
+    def stages(self) -> dict[str, frozenset[str]]:
+        """The group ids each step of an assessment runs, by category, worked out once.
+
+        "own" is every category of danger to the writer, with the imminent groups marked
+        `alone` (acts in progress, which say enough by themselves).
+        """
+        stages = {category: self.ids(category) for category in CATEGORIES}
+        acts = frozenset(g.id for g in self.of("imminent") if g.alone)
+        stages["own"] = self.ids(*SELF_CATEGORIES) | acts
+        return stages
+
+    def live(self, words: Iterable[str]) -> dict[str, list[re.Pattern[str]]]:
+        """The patterns, by group id in file order, whose gates all pass for these words."""
+        _, always, flat = self._index
+        stems: set[str] = set()
+        candidates = set(always)
+        for word in words:
+            opened, rules = self._opened_by(word)
+            stems.update(opened)
+            candidates.update(rules)
         live: dict[str, list[re.Pattern[str]]] = {}
-        for n in sorted(set(always).union(*(by_stem[s] for s in stems & by_stem.keys()))):
+        patterns = self._patterns
+        for n in sorted(candidates):
             group_id, rule, rest = flat[n]
-            if not any(map(stems.isdisjoint, rest)):
-                live.setdefault(group_id, []).append(rule.regex)
+            if rest and any(map(stems.isdisjoint, rest)):
+                continue
+            pattern = patterns[n]
+            if pattern is None:
+                pattern = patterns[n] = rule.regex
+            live.setdefault(group_id, []).append(pattern)
         return live
+
+    def _opened_by(self, word: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The gate stems a word opens (its first letters, or all of it if it is short), and
+        the rules (by number) whose first gate it opens.
+
+        Remembered by word (messages share most of their words), up to _WORDS_REMEMBERED.
+        """
+        found = self._seen.get(word)
+        if found is None:
+            by_stem = self._index[0]
+            keys = {word[:n] for n in range(1, _STEM + 1)}
+            if len(word) < _STEM:
+                keys.add(word + " ")
+            opened = tuple(keys & self._gate_index_stems)
+            rules = tuple({n for stem in opened for n in by_stem.get(stem, ())})
+            if len(self._seen) >= _WORDS_REMEMBERED:
+                self._seen.clear()
+            found = self._seen[word] = (opened, rules)
+        return found
+
+    @functools.cached_property
+    def _seen(self) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
+        return {}
+
+    @functools.cached_property
+    def _patterns(self) -> list[re.Pattern[str] | None]:
+        """Each rule's compiled pattern, by number, once it has been needed."""
+        return [None] * len(self._index[2])
+
+    @functools.cached_property
+    def _gate_index_stems(self) -> frozenset[str]:
+        """Every stem of every gate of every rule."""
+        return frozenset(s for g in self.groups for r in g.rules for gate in r.gates for s in gate)
 
     @functools.cached_property
     def _of(self) -> dict[tuple[str, ...], tuple[RuleGroup, ...]]:
@@ -232,32 +294,33 @@ class _Scan:
 
     def __init__(self, text: str, rules: SafetyRules, fired: list[str]) -> None:
         self.text, self.fired = text, fired
-        words = set(text.split())
-        stems = {w[:n] for w in words for n in range(1, _STEM + 1)}
-        self.live = rules.live(stems.union(w + " " for w in words if len(w) < _STEM))
+        self.live = rules.live(set(text.split()))
 
-    def _live(self, group: RuleGroup) -> list[re.Pattern[str]]:
-        return self.live.get(group.id, [])
+    def _live(self, groups: frozenset[str]) -> list[tuple[str, list[re.Pattern[str]]]]:
+        """The live patterns of these groups, by group, in file order."""
+        return [(group, patterns) for group, patterns in self.live.items() if group in groups]
 
-    def spans(self, groups: Iterable[RuleGroup]) -> list[Span]:
+    def spans(self, groups: frozenset[str]) -> list[Span]:
         found: list[Span] = []
-        for group in groups:
-            hits = [m.span() for rx in self._live(group) for m in rx.finditer(self.text)]
-            self.fired += [group.id] if hits else []
+        for group, patterns in self._live(groups):
+            hits = [m.span() for rx in patterns for m in rx.finditer(self.text)]
+            self.fired += [group] if hits else []
             found += hits
         return found
 
-    def any(self, groups: Iterable[RuleGroup]) -> bool:
-        hits = [g.id for g in groups if any(rx.search(self.text) for rx in self._live(g))]
+    def any(self, groups: frozenset[str]) -> bool:
+        hits = [
+            g for g, patterns in self._live(groups) if any(rx.search(self.text) for rx in patterns)
+        ]
         self.fired += hits
         return bool(hits)
 
-    def mask(self, groups: Iterable[RuleGroup]) -> None:
+    def mask(self, groups: frozenset[str]) -> None:
         """Blank out what the groups match (same length, so offsets stay put)."""
-        for group in groups:
-            for rx in self._live(group):
+        for group, patterns in self._live(groups):
+            for rx in patterns:
                 masked = rx.sub(lambda m: " " * len(m.group()), self.text)
-                self.fired += [group.id] if masked != self.text else []
+                self.fired += [group] if masked != self.text else []
                 self.text = masked
 
 
@@ -266,17 +329,17 @@ def _overlaps(span: Span, others: list[Span]) -> bool:
 
 
 def _assess_text(scan: _Scan, rules: SafetyRules) -> tuple[bool, bool, bool, bool]:
-    scan.mask(rules.of("benign"))
-    topic = scan.any(rules.of("topic_mention"))
-    advice = scan.any(rules.of("medical_advice"))
-    scan.mask(rules.of("informational"))
-    alone = tuple(g for g in rules.of("imminent") if g.alone)  # acts in progress
-    own = scan.spans(rules.of(*SELF_CATEGORIES) + alone)
-    others = scan.spans(rules.of("third_party"))
+    stages = rules.stages
+    scan.mask(stages["benign"])
+    topic = scan.any(stages["topic_mention"])
+    advice = scan.any(stages["medical_advice"])
+    scan.mask(stages["informational"])
+    own = scan.spans(stages["own"])
+    others = scan.spans(stages["third_party"])
     if not own and not others:
         return False, False, topic, advice
-    past = scan.spans(rules.of("history"))
-    ends = [end for _, end in scan.spans(rules.of("reported_speech"))]
+    past = scan.spans(stages["history"])
+    ends = [end for _, end in scan.spans(stages["reported_speech"])]
 
     def reported(span: Span) -> bool:  # the words right after "my son texted me:"
         gaps = (scan.text[end : span[0]] for end in ends if 0 <= span[0] - end <= 24)
@@ -296,5 +359,5 @@ def assess(message: str, rules: SafetyRules) -> Assessment:
     flags = [_assess_text(scan, rules) for scan in scans]
     crisis, _, topic, advice = (any(col) for col in zip(*flags, strict=True))
     about_other = crisis and all(f[1] for f in flags if f[0])
-    imminent = crisis and any(scan.any(rules.of("imminent")) for scan in scans)
+    imminent = crisis and any(scan.any(rules.stages["imminent"]) for scan in scans)
     return Assessment(crisis, about_other, imminent, topic, advice, tuple(dict.fromkeys(fired)))

@@ -265,7 +265,7 @@ async def test_ctrl_l_clears_but_keeps_greeting(assistant: Assistant) -> None:
         assert not app.query(Turn)
         assert app.query_one(Greeting)
         assert app.conversation is not first
-        assert app.conversation.topic is None  # a follow-up has nothing to lean on
+        assert app.conversation.topic == ()  # a follow-up has nothing to lean on
 
 
 async def test_f1_shows_help_with_keys_and_about(assistant: Assistant) -> None:

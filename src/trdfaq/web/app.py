@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -24,8 +24,7 @@ from .. import MAX_QUESTION_CHARS, Assistant, QuestionError, TrdfaqError, valida
 from .conversations import ConversationStore
 from .middleware import (
     CORS,
-    AccessLog,
-    SecurityHeaders,
+    Guard,
     error_response,
     json_bytes,
     json_response,
@@ -102,15 +101,14 @@ class Service:
             region = assistant.region(region)
         except QuestionError as exc:
             raise ApiError(422, str(exc)) from None
-        conversation = self.conversations.get(conversation_id)
-        if conversation is None:
-            conversation = assistant.conversation(region=region)
-            conversation_id = self.conversations.add(conversation)
-        else:
-            conversation.region = region
+        topic = self.conversations.get(conversation_id)
+        if topic is None or conversation_id is None:
+            topic, conversation_id = (), self.conversations.new_id()  # stored once answered
         if self.settings.log_questions:
             LOG.info("question: %r", question)
+        conversation = assistant.conversation(region=region, topic=topic)
         data = conversation.ask(question).to_dict()
+        self.conversations.put(conversation_id, conversation.topic)
         data["conversation_id"] = conversation_id
         return json_response(data)
 
@@ -184,15 +182,17 @@ class Service:
         if length.isdigit() and int(length) > limit:
             raise too_large
         chunks, size = [], 0
-        try:
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limit:
-                    raise too_large
-                chunks.append(chunk)
-        except ClientDisconnect:
-            raise ApiError(400, "the request body was cut short") from None
-        return b"".join(chunks)
+        while True:  # the ASGI messages themselves: Request.stream() costs more per request
+            message = await request.receive()
+            if message["type"] == "http.disconnect":
+                raise ApiError(400, "the request body was cut short")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
 
 def _parse(body: bytes) -> tuple[Any, str | None, str | None]:
@@ -268,18 +268,17 @@ def create_app(assistant: Assistant | None = None, **settings: Any) -> Starlette
     """The web app: JSON API, widget and demo page; settings as in web.settings.Settings."""
     config = Settings.from_kwargs(**settings)
     service = Service(assistant, config)
-    routes = [
+    routes = [  # tried in this order: the busiest first
+        Route("/api/ask", service.ask, methods=["POST"], name="ask"),
         Route("/", service.demo, methods=["GET"], name="demo"),
         Route("/widget.js", service.widget, methods=["GET"], name="widget"),
         Route("/demo.css", service.demo_stylesheet, methods=["GET"], name="demo_css"),
-        Route("/api/ask", service.ask, methods=["POST"], name="ask"),
         Route("/api/health", service.health, methods=["GET"], name="health"),
         Route("/api/info", service.info, methods=["GET"], name="info"),
         Route("/openapi.json", service.openapi_json, methods=["GET"], name="openapi"),
     ]
     middleware = [
-        Middleware(SecurityHeaders),
-        Middleware(AccessLog, enabled=config.access_log),
+        Middleware(Guard, access_log=config.access_log),
         Middleware(
             CORS,
             allow_origins=config.allow_origins,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import traceback
 from typing import Any
 
+import orjson
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
@@ -28,8 +28,8 @@ DEFAULT_HEADERS: dict[str, str] = {
 
 
 def json_bytes(data: Any) -> bytes:
-    """Compact UTF-8 JSON."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    """Compact UTF-8 JSON (orjson: a quarter of the json module's time for an answer)."""
+    return orjson.dumps(data)
 
 
 def json_response(
@@ -46,38 +46,18 @@ def error_response(
     return json_response({"error": message}, status_code, headers)
 
 
-class SecurityHeaders:
-    """Add DEFAULT_HEADERS to every HTTP response, keeping any a route set itself."""
+class Guard:
+    """Around every HTTP request: add DEFAULT_HEADERS (keeping any a route set itself), log
+    one line (method, path, status, milliseconds) and turn crashes into JSON 500s.
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.defaults = [(k.lower().encode(), v.encode()) for k, v in DEFAULT_HEADERS.items()]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                raw: list[tuple[bytes, bytes]] = list(message.get("headers", []))
-                present = {name.lower() for name, _ in raw}
-                raw += [(k, v) for k, v in self.defaults if k not in present]
-                message["headers"] = raw
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-class AccessLog:
-    """Log one line per request (method, path, status, milliseconds) and turn crashes into 500s.
-
-    Never the query string, the body or an exception's message: those may hold a question.
+    Never logs the query string, the body or an exception's message: those may hold a
+    question. One middleware, not three: each layer wraps every response message again.
     """
 
-    def __init__(self, app: ASGIApp, enabled: bool = True) -> None:
+    def __init__(self, app: ASGIApp, access_log: bool = True) -> None:
         self.app = app
-        self.enabled = enabled
+        self.access_log = access_log
+        self.defaults = [(k.lower().encode(), v.encode()) for k, v in DEFAULT_HEADERS.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -86,14 +66,18 @@ class AccessLog:
         start = time.perf_counter()
         status = 0
 
-        async def send_and_note(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                raw: list[tuple[bytes, bytes]] = list(message.get("headers", []))
+                present = {name.lower() for name, _ in raw}
+                raw += [(k, v) for k, v in self.defaults if k not in present]
+                message["headers"] = raw
             await send(message)
 
         try:
-            await self.app(scope, receive, send_and_note)
+            await self.app(scope, receive, guarded_send)
         except Exception as exc:  # the last line of defence: log safely, answer 500
             trace = "".join(traceback.format_tb(exc.__traceback__))
             ERROR_LOG.error(
@@ -104,9 +88,9 @@ class AccessLog:
                 trace,
             )
             if status == 0:
-                await error_response(500, "internal error")(scope, receive, send_and_note)
+                await error_response(500, "internal error")(scope, receive, guarded_send)
         finally:
-            if self.enabled:
+            if self.access_log:
                 ms = (time.perf_counter() - start) * 1000
                 ACCESS_LOG.info("%s %s %d %.1fms", scope["method"], scope["path"], status, ms)
 

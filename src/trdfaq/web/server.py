@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import socket
 from collections.abc import Sequence
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
 from uvicorn.supervisors import Multiprocess
 
 from .. import Assistant, TrdfaqError
@@ -61,6 +63,24 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _ready_app(assistant: Assistant, settings: dict[str, Any]) -> Starlette:
+    """The app over a loaded assistant, with what is loaded so far out of the GC's way.
+
+    The corpus, index and code objects live as long as the process: frozen, the garbage
+    collector no longer walks them on every full collection (a pause on every request in
+    flight). Only `trdfaq serve` does this; an app that mounts create_app() decides for itself.
+    """
+    app = create_app(assistant, **settings)
+    gc.collect()
+    gc.freeze()
+    return app
+
+
+def _worker_app(settings: dict[str, Any]) -> Starlette:
+    """The app of one worker process (`--workers 2` and more)."""
+    return _ready_app(Assistant.load(settings["corpus_dir"]), settings)
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -91,16 +111,20 @@ def serve(
         "port": port,
         "workers": workers,
         "lifespan": "on",
+        # asyncio's own loop, even where uvloop is installed: under 32 connections uvloop
+        # served /api/ask slightly faster but with a p99 of 237 ms against 50 (its reads
+        # are less fair between connections); see benchmarks/README.md.
+        "loop": "asyncio",
         "access_log": False,
         "log_config": LOG_CONFIG,
         "server_header": False,
     }
     if workers == 1:
-        config = uvicorn.Config(create_app(assistant, **settings), **options)
+        config = uvicorn.Config(_ready_app(assistant, settings), **options)
     else:
         del assistant  # each worker process loads its own
         # A picklable factory: each spawned worker process builds its own app with it.
-        factory = functools.partial(create_app, **settings)
+        factory = functools.partial(_worker_app, settings)
         config = uvicorn.Config(factory, factory=True, **options)
     sock = bind_socket(host, port)
     LOG.info("serving on http://%s:%d with %d worker(s)", host, sock.getsockname()[1], workers)

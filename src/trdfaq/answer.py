@@ -8,7 +8,7 @@ from typing import Any, Literal
 Status = Literal["answered", "no_match", "crisis"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRef:
     """Where a quote comes from."""
 
@@ -27,7 +27,7 @@ class SourceRef:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Corroboration:
     """Another source's passage that says much the same as a quote."""
 
@@ -40,7 +40,7 @@ class Corroboration:
         return {"passage_id": self.passage_id, "quote": self.quote, "source": self.source.to_dict()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A verbatim passage given as (part of) an answer."""
 
@@ -63,7 +63,7 @@ class Quote:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResourceLink:
     """One way to reach a crisis resource."""
 
@@ -76,7 +76,7 @@ class ResourceLink:
         return {"kind": self.kind, "label": self.label, "href": self.href}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CrisisResource:
     """A crisis line or emergency number, with how to use it."""
 
@@ -97,7 +97,7 @@ class CrisisResource:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Crisis:
     """The crisis reply: a message, then resources, the user's region first."""
 
@@ -118,7 +118,7 @@ class Crisis:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
     """What the assistant replies to one message."""
 

@@ -91,7 +91,7 @@ def is_confident(hit: Hit, settings: Settings) -> bool:
     return hit.coverage >= settings.min_coverage and hit.bm25 >= settings.min_score
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Profile:
     """What answers need of a passage, worked out once: source line, stems, sentences."""
 

@@ -57,7 +57,7 @@ _PHRASES_REMEMBERED = 10_000
 LIGHT_FACTOR = 0.2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Query:
     """A question made ready for the index."""
 

@@ -36,7 +36,7 @@ _SORT_ALL = 300
 _MERGED_POSTINGS = 500_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Concept:
     """One idea in a query: the terms that express it, each with its query weight.
 
@@ -76,7 +76,7 @@ class _Memo(dict[Concept, Merged]):
         self.size += len(merged[0])
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity: hits of one search are distinct
+@dataclass(frozen=True, eq=False, slots=True)  # by identity: hits of one search are distinct
 class Hit:
     """A passage retrieved for a query."""
 

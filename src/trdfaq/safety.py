@@ -113,14 +113,33 @@ def _variants(message: str) -> tuple[str, ...]:
     return (_expand(two),) if one == two else (_expand(two), _expand(one))
 
 
-_SPACED = str.maketrans("-_'\u2010\u2011\u2012\u2013\u2014\u2015", " " * 9)
-_PUNCT = re.compile(r"([^\w\s])")
+_SPACED = "-_'\u2010\u2011\u2012\u2013\u2014\u2015"  # hyphens, dashes, apostrophes
 _DIGIT_LETTER = re.compile(r"(\d)(?=[^\W\d_])")
+
+
+class _PaddingTable(dict[int, str]):
+    """A str.translate table filled on demand: hyphens and apostrophes become spaces, other
+    punctuation (anything neither a word character nor a space) is set apart by spaces."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in _SPACED:
+            value = " "
+        elif ch.isalnum() or ch.isspace():
+            value = ch
+        else:
+            value = f" {ch} "
+        if len(self) < 20_000:  # bounded, like _CharTable
+            self[code] = value
+        return value
+
+
+_PADDING = _PaddingTable()
 
 
 def _padded(text: str) -> str:
     """The text the rules see: punctuation set apart, hyphens and apostrophes as spaces."""
-    text = _PUNCT.sub(r" \1 ", text.translate(_SPACED))
+    text = text.translate(_PADDING)
     text = _DIGIT_LETTER.sub(r"\1 ", text) if _DIGIT.search(text) else text
     return " " + " ".join(text.split()) + " "
 
@@ -274,7 +293,7 @@ def load_safety_rules(path: Path) -> SafetyRules:
 
 
 # --- assessing -----------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     """What a message shows about danger and advice; see safety.yaml for the rules."""
 

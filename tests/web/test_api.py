@@ -433,7 +433,8 @@ class TestConversationStore:
     def test_expires_after_idle_time(self) -> None:
         clock = Clock()
         store = ConversationStore(capacity=10, ttl=60, clock=clock)
-        cid = store.add(("what is rTMS?",))
+        cid = store.new_id()
+        store.put(cid, ("what is rTMS?",))
         clock.now += 59
         assert store.get(cid) == ("what is rTMS?",)
         store.put(cid, ("what is rTMS?", "is it safe?"))  # asking in it renews it
@@ -444,15 +445,17 @@ class TestConversationStore:
 
     def test_drops_least_recently_used(self) -> None:
         store = ConversationStore(capacity=2, ttl=60, clock=Clock())
-        first, second = store.add(), store.add()
+        first, second, third = store.new_id(), store.new_id(), store.new_id()
+        store.put(first, ())
+        store.put(second, ())
         store.put(first, ("a",))
-        third = store.add()
+        store.put(third, ())
         assert store.get(second) is None
         assert store.get(first) == ("a",) and store.get(third) == ()
 
     def test_ids_are_unguessable(self) -> None:
         store = ConversationStore(capacity=100, ttl=60)
-        ids = {store.add() for _ in range(100)}
+        ids = {store.new_id() for _ in range(100)}
         assert len(ids) == 100 and all(len(i) >= 24 for i in ids)
         assert store.get("x" * 10_000) is None
 
@@ -461,7 +464,7 @@ class TestConversationStore:
         gc.collect()
         before = len(gc.get_objects())
         for n in range(1000):
-            store.put(store.add(), (f"question {n}", "is it safe?"))
+            store.put(store.new_id(), (f"question {n}", "is it safe?"))
         gc.collect()  # stops tracking the topics; the next one, the entries holding them
         gc.collect()
         assert len(store) == 1000

@@ -49,15 +49,9 @@ class ConversationStore:
         entry = self._entries.get(conversation_id)
         return None if entry is None else entry[1]
 
-    def add(self, topic: Topic = ()) -> str:
-        """Store a new conversation under a fresh unguessable id, and return the id."""
-        conversation_id = self.new_id()
-        self.put(conversation_id, topic)
-        return conversation_id
-
     @staticmethod
     def new_id() -> str:
-        """A fresh unguessable id (144 random bits), for a conversation not stored yet."""
+        """A fresh unguessable id (144 random bits) for a new conversation; `put` stores it."""
         return secrets.token_urlsafe(18)
 
     def put(self, conversation_id: str, topic: Topic) -> None:

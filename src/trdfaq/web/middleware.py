@@ -51,7 +51,7 @@ class Guard:
     one line (method, path, status, milliseconds) and turn crashes into JSON 500s.
 
     Never logs the query string, the body or an exception's message: those may hold a
-    question. One middleware, not three: each layer wraps every response message again.
+    question. One middleware, not two: each layer wraps every response message again.
     """
 
     def __init__(self, app: ASGIApp, access_log: bool = True) -> None:

@@ -263,3 +263,25 @@ def test_answers_offer_two_or_three_follow_ups(assistant: Assistant, question: s
     answer = assistant.ask(question)
     assert 2 <= len(answer.follow_ups) <= 3
     assert question.casefold() not in {f.casefold() for f in answer.follow_ups}
+
+
+def test_a_question_with_no_topic_word_gets_no_quote(assistant: Assistant) -> None:
+    assert not assistant.engine.analyse("my son is 12, what time should he go?").topical
+    assert assistant.ask("my son is 12, what time should he go?").status == "no_match"
+    assert assistant.engine.analyse("my son is 12, is ECT safe for him?").topical
+
+
+def test_numbers_and_everyday_words_do_not_sink_a_long_question(assistant: Assistant) -> None:
+    # Ages, years and words the articles never use ("article", "actually") are light: the
+    # question is judged on "magnet therapy" and "work".
+    answer = assistant.ask(
+        "my 68 yr old dad read about magnet therapy in an article last year, does it actually work"
+    )
+    assert answer.status == "answered"
+    assert "magnetic" in answer.answers[0].quote
+
+
+def test_inflections_of_glossary_words_are_understood(assistant: Assistant) -> None:
+    # "zap" is only in the glossary (no passage says it); "zaps" is found through it.
+    query = assistant.engine.analyse("do the zaps hurt")
+    assert ("zap", "stimul") in [tuple(t for t, _ in c.terms) for c in query.concepts]

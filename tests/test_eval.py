@@ -82,4 +82,15 @@ def test_out_of_scope_questions_sharing_the_corpus_words_are_mostly_refused(
 ) -> None:
     report = evaluate(assistant, load_cases(DATA / "calibration.yaml"))
     wrongly_answered = [o.case.question for o in report.failures()]
-    assert len(wrongly_answered) <= 2, wrongly_answered
+    assert report.scores()["out_of_scope_rejected"] >= 0.95, wrongly_answered
+
+
+def test_questions_written_from_the_articles_alone(assistant: Assistant) -> None:
+    report = evaluate(assistant, load_cases(DATA / "blind.yaml"))
+    scores = report.scores()
+    failed = [f"{o.case.line}: {o.case.turns} ({o.why})" for o in report.failures()]
+    assert scores["hit@3"] >= 0.88, failed
+    assert scores["false_abstentions"] <= 3, failed
+    assert scores["out_of_scope_rejected"] == 1.0, failed
+    assert scores["crisis_recall"] == 1.0, failed
+    assert scores["not_crisis_false_alarms"] == 0, failed

@@ -217,6 +217,8 @@ class Conversation:
         query, leaned = self._query(text)
         hits = a.engine.search(query, k=10)
         chosen = compose.select(hits, a.engine.corpus.settings, top_k or a.top_k)
+        if not query.topical:
+            chosen = []
         if not chosen:
             message = prompts.empty_question if not text.strip() else prompts.no_match
             if safety.medical_advice:

@@ -65,6 +65,9 @@ class Query:
     concepts: tuple[Concept, ...]
     stems: frozenset[str]  # the question's own content stems, after typo correction
     corrections: tuple[tuple[str, str], ...] = ()  # (typed, understood as)
+    # Whether it has a word that is not light (data/light_words.txt, numbers): something to
+    # answer about. "my son is 12, what time should he go?" has none, and gets no quote.
+    topical: bool = True
 
     def weights(self) -> dict[str, float]:
         """Each search term with its largest weight in the query."""
@@ -87,7 +90,13 @@ class Query:
             for c in previous.concepts
             if not {t for t, _ in c.terms} & self.stems
         )
-        return Query(self.text, self.concepts + carried, self.stems, self.corrections)
+        return Query(
+            self.text,
+            self.concepts + carried,
+            self.stems,
+            self.corrections,
+            self.topical or previous.topical,
+        )
 
 
 class Analyzer:
@@ -122,7 +131,9 @@ class Analyzer:
         table = stem_table(words)
         documents = [[table[t] for t in tokens if t not in stopwords()] for tokens in token_lists]
         vocabulary = {s for doc in documents for s in doc}
-        table = stem_table(words, vocabulary)  # adds the inflections that land in vocabulary
+        # Add the inflections that land in the vocabulary or on a glossary word ("zaps" for
+        # the glossary's "zap", "tranquilizers" for its "tranquilizer").
+        table = stem_table(words, vocabulary | {table[t] for p in phrases for t in p})
         frequency: dict[str, int] = {}
         for tokens in token_lists:
             for token in tokens:
@@ -185,7 +196,7 @@ class Analyzer:
                 stems.append(self.stemmer.table.get(token, token))
                 continue
             stem = self.stemmer.stem(token)
-            if stem is None or stem not in self.vocabulary:
+            if stem is None or (stem not in self.vocabulary and stem not in self._phrase_words):
                 fixed = self.speller.correct(token)
                 if fixed is not None and fixed != token:
                     corrections.append((token, fixed))
@@ -215,7 +226,8 @@ class Analyzer:
         for stem, count in counts.items():
             concepts.append(Concept(((stem, float(count)),), self._weight(stem, index, settings)))
         own_stems = frozenset(stems[i] for i in content)
-        return Query(question, tuple(concepts), own_stems, tuple(corrections))
+        topical = not all(map(self._light, own_stems))
+        return Query(question, tuple(concepts), own_stems, tuple(corrections), topical)
 
     def _misspelt_function_word(self, tokens: list[str], i: int) -> str | None:
         """The stopword a short token is a typo of ("wat" -> "what"), if it clearly is one.
@@ -267,13 +279,21 @@ class Analyzer:
 
         In a corpus about one subject its own words ("depression") are in most passages and
         so have almost no IDF, yet they are what makes a question in scope: coverage counts
-        each word at least `coverage_floor`. A word the corpus lacks counts `unknown_weight`.
+        each word at least `coverage_floor`. A word the corpus lacks counts `unknown_weight`,
+        unless it is light. Numbers count as light words: an age, a year, a count of pills.
         """
+        light = self._light(stem)
         if stem in index:
             weight = max(index.term_idf(stem), settings.coverage_floor)
+        elif light:  # not a topic the corpus lacks, just a word it does not use
+            weight = settings.coverage_floor
         else:
             weight = settings.unknown_weight or index.term_idf(stem)
-        return weight * (LIGHT_FACTOR if stem in self.light else 1.0)
+        return weight * (LIGHT_FACTOR if light else 1.0)
+
+    def _light(self, stem: str) -> bool:
+        """Whether a stem says little about a question's topic: a light word or a number."""
+        return stem in self.light or any(ch.isdigit() for ch in stem)
 
     def _phrases(self, stems: list[str]) -> list[tuple[int, int, tuple[tuple[str, bool], ...]]]:
         """Glossary phrases found in a stem sequence: longest first, not overlapping."""
@@ -291,6 +311,11 @@ class Analyzer:
                     found.append((start, start + length, expansion))
                     taken.update(span)
         return sorted(found)
+
+    @cached_property
+    def _phrase_words(self) -> frozenset[str]:
+        """The stems of the glossary's phrases: known words, though no passage has them."""
+        return frozenset(stem for phrase in self.expansions for stem in phrase)
 
     @cached_property
     def _heads(self) -> frozenset[str]:

@@ -27,6 +27,8 @@ from trdfaq.tui.widgets import (
     fit_sentences,
 )
 
+from .settle import shown
+
 SIZE = (80, 24)
 
 
@@ -44,7 +46,7 @@ async def settle(pilot: Pilot[None]) -> None:
     """Let the search worker finish and the answer be shown."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await shown(pilot)
 
 
 async def type_text(pilot: Pilot[None], question: str) -> None:

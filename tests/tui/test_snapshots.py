@@ -11,6 +11,8 @@ from trdfaq import Assistant
 from trdfaq.tui import make_app
 from trdfaq.tui.widgets import QuestionInput, QuoteBlock
 
+from .settle import shown
+
 SIZE = (80, 24)
 SnapCompare = Callable[..., bool]
 
@@ -23,7 +25,7 @@ def asking(question: str, *then: str) -> Callable[[Pilot[Any]], Awaitable[None]]
         await pilot.press("enter")
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await shown(pilot)
         await pilot.press(*then)
 
     return run_before

@@ -143,9 +143,9 @@ class ChatApp(App[None]):
         turn = message.turn
         if not turn.is_attached:  # cleared while searching
             return
-        self.busy = False
         await turn.show(message.answer)
         self.scroll_to_turn(turn)
+        self.busy = False  # the answer is shown: the next question may come
 
     @on(SearchFailed)
     async def take_back(self, message: SearchFailed) -> None:

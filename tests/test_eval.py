@@ -85,12 +85,15 @@ def test_out_of_scope_questions_sharing_the_corpus_words_are_mostly_refused(
     assert report.scores()["out_of_scope_rejected"] >= 0.95, wrongly_answered
 
 
-def test_questions_written_from_the_articles_alone(assistant: Assistant) -> None:
-    report = evaluate(assistant, load_cases(DATA / "blind.yaml"))
+@pytest.mark.parametrize(("name", "hit3", "abstentions"), [("blind", 0.88, 3), ("blind2", 0.68, 7)])
+def test_questions_written_from_the_articles_alone(
+    assistant: Assistant, name: str, hit3: float, abstentions: int
+) -> None:
+    report = evaluate(assistant, load_cases(DATA / f"{name}.yaml"))
     scores = report.scores()
     failed = [f"{o.case.line}: {o.case.turns} ({o.why})" for o in report.failures()]
-    assert scores["hit@3"] >= 0.88, failed
-    assert scores["false_abstentions"] <= 3, failed
+    assert scores["hit@3"] >= hit3, failed
+    assert scores["false_abstentions"] <= abstentions, failed
     assert scores["out_of_scope_rejected"] == 1.0, failed
     assert scores["crisis_recall"] == 1.0, failed
     assert scores["not_crisis_false_alarms"] == 0, failed

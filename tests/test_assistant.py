@@ -285,3 +285,17 @@ def test_inflections_of_glossary_words_are_understood(assistant: Assistant) -> N
     # "zap" is only in the glossary (no passage says it); "zaps" is found through it.
     query = assistant.engine.analyse("do the zaps hurt")
     assert ("zap", "stimul") in [tuple(t for t, _ in c.terms) for c in query.concepts]
+
+
+def test_a_dose_question_gets_the_notice_and_no_quote(assistant: Assistant) -> None:
+    # No passage gives a dose, so quoting one would answer a question it does not answer.
+    for question in (
+        "how many mg of sertraline should i be taking",
+        "what dose of lithium do i need",
+    ):
+        answer = assistant.ask(question)
+        assert answer.status == "no_match" and not answer.answers, question
+        assert answer.message == assistant.prompts.medical_advice
+    general = assistant.ask("should I stop my sertraline?")  # advice, not a dose: notice first
+    assert general.message is not None
+    assert general.message.startswith(assistant.prompts.medical_advice)

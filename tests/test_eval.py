@@ -87,7 +87,7 @@ def test_out_of_scope_questions_sharing_the_corpus_words_are_mostly_refused(
 
 @pytest.mark.parametrize(
     ("name", "hit3", "abstentions", "rejected"),
-    [("blind", 0.88, 3, 1.0), ("blind2", 0.68, 7, 1.0), ("blind3", 0.64, 7, 0.33)],
+    [("blind", 0.88, 3, 1.0), ("blind2", 0.68, 7, 1.0), ("blind3", 0.64, 7, 0.5)],
 )
 def test_questions_written_from_the_articles_alone(
     assistant: Assistant, name: str, hit3: float, abstentions: int, rejected: float
@@ -97,6 +97,6 @@ def test_questions_written_from_the_articles_alone(
     failed = [f"{o.case.line}: {o.case.turns} ({o.why})" for o in report.failures()]
     assert scores["hit@3"] >= hit3, failed
     assert scores["false_abstentions"] <= abstentions, failed
-    assert scores["out_of_scope_rejected"] >= rejected, failed  # blind3: 2 of 6, see its header
+    assert scores["out_of_scope_rejected"] >= rejected, failed  # blind3: 3 of 6, see its header
     assert scores["crisis_recall"] == 1.0, failed
     assert scores["not_crisis_false_alarms"] == 0, failed

@@ -210,6 +210,8 @@ class Conversation:
             )
             return Answer(question, "crisis", prompts.disclaimer, crisis=crisis)
         footer = prompts.crisis_footer if safety.mentions_topic else None
+        if safety.asks_dose:  # no passage gives one: the notice alone, no loosely related quote
+            return self._no_match(question, prompts.medical_advice, footer)
         text = question[:_ANALYSED_CHARS]
         reply = a.small_talk.get(_plain(text))
         if reply is not None:

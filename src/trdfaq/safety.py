@@ -182,6 +182,7 @@ class RuleGroup:
     category: str
     rules: tuple[Rule, ...]
     alone: bool = False
+    dose: bool = False  # asks for a dose or amount: no passage gives one, so no quote
 
 
 _Flat = tuple[str, Rule, tuple[frozenset[str], ...]]
@@ -208,11 +209,13 @@ class SafetyRules:
         """The group ids each step of an assessment runs, by category, worked out once.
 
         "own" is every category of danger to the writer, with the imminent groups marked
-        `alone` (acts in progress, which say enough by themselves).
+        `alone` (acts in progress, which say enough by themselves); "dose" the medical-advice
+        groups marked `dose`.
         """
         stages = {category: self.ids(category) for category in CATEGORIES}
         acts = frozenset(g.id for g in self.of("imminent") if g.alone)
         stages["own"] = self.ids(*SELF_CATEGORIES) | acts
+        stages["dose"] = frozenset(g.id for g in self.of("medical_advice") if g.dose)
         return stages
 
     def live(self, words: Iterable[str]) -> dict[str, list[re.Pattern[str]]]:
@@ -302,6 +305,7 @@ class Assessment:
     imminent: bool  # a method, time, place or act in progress: lead with the emergency number
     mentions_topic: bool  # suicide or self-harm is mentioned at all: add a one-line footer
     medical_advice: bool  # asks for personal medication advice
+    asks_dose: bool  # asks how much to take: answered with the notice alone, no quote
     rules: tuple[str, ...]  # ids of the rule groups that fired, for tests and debugging
 
 
@@ -379,4 +383,6 @@ def assess(message: str, rules: SafetyRules) -> Assessment:
     crisis, _, topic, advice = (any(col) for col in zip(*flags, strict=True))
     about_other = crisis and all(f[1] for f in flags if f[0])
     imminent = crisis and any(scan.any(rules.stages["imminent"]) for scan in scans)
-    return Assessment(crisis, about_other, imminent, topic, advice, tuple(dict.fromkeys(fired)))
+    asks_dose = advice and not rules.stages["dose"].isdisjoint(fired)
+    rules_fired = tuple(dict.fromkeys(fired))
+    return Assessment(crisis, about_other, imminent, topic, advice, asks_dose, rules_fired)

@@ -11,7 +11,7 @@ from .errors import PromptError
 from .safety import _STEM, CATEGORIES, Rule, RuleGroup, SafetyRules, _padded, normalise
 from .yamlfile import Record, top_record
 
-_GROUP_KEYS = ("id", "category", "patterns", "phrases", "alone")
+_GROUP_KEYS = ("id", "category", "patterns", "phrases", "alone", "dose")
 _TERM_REF = re.compile(r"(?<!\\)\{([a-z_]+)\}")
 
 # --- speed gate ----------------------------------------------------------------------------
@@ -147,6 +147,8 @@ def _load_group(rec: Record, terms: dict[str, str]) -> RuleGroup:
         raise rec.fail(f"unknown category {category!r} (expected one of: {', '.join(CATEGORIES)})")
     if rec.flag("alone") and category != "imminent":
         raise rec.fail("'alone' is only for imminent groups")
+    if rec.flag("dose") and category != "medical_advice":
+        raise rec.fail("'dose' is only for medical_advice groups")
     phrases = [
         (re.escape(_padded(normalise(p)).strip()) + r"(?![a-z0-9])", line)
         for p, line in _with_lines(rec, "phrases")
@@ -155,7 +157,7 @@ def _load_group(rec: Record, terms: dict[str, str]) -> RuleGroup:
     if not sources:
         raise rec.fail("needs 'patterns' or 'phrases'")
     rules = tuple(_compile(source, terms, rec, line) for source, line in sources)
-    return RuleGroup(group_id, category, rules, rec.flag("alone"))
+    return RuleGroup(group_id, category, rules, rec.flag("alone"), rec.flag("dose"))
 
 
 def load(path: Path) -> SafetyRules:

@@ -95,18 +95,16 @@ class Service:
             headers = {"Retry-After": self.limiter.retry_after(wait)}
             return error_response(429, "too many questions: wait a moment", headers)
         question, conversation_id, region = _parse(await self._body(request))
-        assistant = self.assistant
-        try:
-            question = validate_question(question)
-            region = assistant.region(region)
-        except QuestionError as exc:
-            raise ApiError(422, str(exc)) from None
         topic = self.conversations.get(conversation_id)
         if topic is None or conversation_id is None:
             topic, conversation_id = (), self.conversations.new_id()  # stored once answered
+        try:
+            question = validate_question(question)
+            conversation = self.assistant.conversation(region=region, topic=topic)
+        except QuestionError as exc:  # an empty or too long question, an unknown region
+            raise ApiError(422, str(exc)) from None
         if self.settings.log_questions:
             LOG.info("question: %r", question)
-        conversation = assistant.conversation(region=region, topic=topic)
         data = conversation.ask(question).to_dict()
         self.conversations.put(conversation_id, conversation.topic)
         data["conversation_id"] = conversation_id

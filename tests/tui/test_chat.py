@@ -163,6 +163,28 @@ async def test_crisis_panel_comes_first_with_every_resource(assistant: Assistant
         assert panel.region is not None and panel.region.y >= 0  # on screen, not scrolled away
 
 
+async def test_answer_is_in_view_when_the_chat_is_ready_again(assistant: Assistant) -> None:
+    # The chat takes the next question (`ready`) only once the answered turn has been
+    # scrolled to the top: a screenshot or a next question never sees it half way there.
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = app.query_one("#transcript")
+        seen: list[tuple[float, int]] = []
+        ready = app.ready
+
+        def record_then_ready() -> None:
+            seen.append((transcript.scroll_y, app.query(Turn).last().virtual_region.y))
+            ready()
+
+        app.ready = record_then_ready  # type: ignore[method-assign]
+        for question in ("does ECT affect memory?", "I want to end my life"):
+            app.query_one(QuestionInput).value = question
+            await pilot.press("enter")
+            await settle(pilot)
+        assert len(seen) == 2 and not app.busy
+        assert all(y > 0 and scroll == y for scroll, y in seen), seen
+
+
 async def test_selecting_a_follow_up_asks_it(assistant: Assistant) -> None:
     app = make_app(assistant)
     async with app.run_test(size=SIZE) as pilot:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import ClassVar
 
@@ -144,8 +144,11 @@ class ChatApp(App[None]):
         if not turn.is_attached:  # cleared while searching
             return
         await turn.show(message.answer)
-        self.scroll_to_turn(turn)
-        self.busy = False  # the answer is shown: the next question may come
+        self.scroll_to_turn(turn, then=self.ready)
+
+    def ready(self) -> None:
+        """The answer is shown and in view: the next question may come."""
+        self.busy = False
 
     @on(SearchFailed)
     async def take_back(self, message: SearchFailed) -> None:
@@ -155,10 +158,18 @@ class ChatApp(App[None]):
             await message.turn.remove()
         self.report(message.error)
 
-    def scroll_to_turn(self, turn: Turn) -> None:
-        """Once laid out, scroll so a turn starts at the top (or the end is in view)."""
+    def scroll_to_turn(self, turn: Turn, then: Callable[[], None] | None = None) -> None:
+        """Once laid out, scroll so a turn starts at the top, then call `then`."""
         transcript = self.query_one("#transcript", VerticalScroll)
-        self.call_after_refresh(transcript.scroll_to_widget, turn, top=True, animate=False)
+
+        def scroll() -> None:
+            if not turn.is_attached:  # cleared meanwhile: clearing reset the state
+                return
+            transcript.scroll_to_widget(turn, top=True, animate=False, immediate=True)
+            if then is not None:
+                then()
+
+        self.call_after_refresh(scroll)
 
     @on(Input.Submitted, "#question")
     def ask_typed(self, event: Input.Submitted) -> None:

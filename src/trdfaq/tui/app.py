@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
 from typing import ClassVar
 
@@ -20,6 +20,7 @@ from ..compose import crisis_reply
 from ..errors import TrdfaqError
 from .screens import CrisisScreen, HelpScreen, SourceScreen
 from .widgets import (
+    AnswerView,
     DisclaimerBar,
     Greeting,
     OpenSource,
@@ -143,8 +144,16 @@ class ChatApp(App[None]):
         turn = message.turn
         if not turn.is_attached:  # cleared while searching
             return
-        await turn.show(message.answer)
-        self.scroll_to_turn(turn, then=self.ready)
+        await turn.show(message.answer)  # then AnswerView.Placed, once it is laid out
+
+    @on(AnswerView.Placed)
+    def answer_placed(self, message: AnswerView.Placed) -> None:
+        """Bring a newly laid out answer's turn to the top; then take the next question."""
+        turn = message.view.parent
+        if isinstance(turn, Turn) and turn.is_attached:
+            transcript = self.query_one("#transcript", VerticalScroll)
+            transcript.scroll_to_widget(turn, top=True, animate=False, immediate=True)
+            self.ready()
 
     def ready(self) -> None:
         """The answer is shown and in view: the next question may come."""
@@ -158,18 +167,10 @@ class ChatApp(App[None]):
             await message.turn.remove()
         self.report(message.error)
 
-    def scroll_to_turn(self, turn: Turn, then: Callable[[], None] | None = None) -> None:
-        """Once laid out, scroll so a turn starts at the top, then call `then`."""
+    def scroll_to_turn(self, turn: Turn) -> None:
+        """After the next refresh, scroll so a turn starts at the top (or the end is in view)."""
         transcript = self.query_one("#transcript", VerticalScroll)
-
-        def scroll() -> None:
-            if not turn.is_attached:  # cleared meanwhile: clearing reset the state
-                return
-            transcript.scroll_to_widget(turn, top=True, animate=False, immediate=True)
-            if then is not None:
-                then()
-
-        self.call_after_refresh(scroll)
+        self.call_after_refresh(transcript.scroll_to_widget, turn, top=True, animate=False)
 
     @on(Input.Submitted, "#question")
     def ask_typed(self, event: Input.Submitted) -> None:

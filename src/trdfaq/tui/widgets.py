@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -186,10 +187,28 @@ class CrisisPanel(Vertical):
 class AnswerView(Vertical):
     """One answer: crisis panel or notice first, quotes, follow-ups, footer, disclaimer."""
 
+    class Placed(Message):
+        """The answer has been laid out for the first time: it has a place to scroll to."""
+
+        def __init__(self, view: AnswerView) -> None:
+            super().__init__()
+            self.view = view
+
     def __init__(self, answer: Answer, prompts: Prompts) -> None:
         super().__init__(classes=f"answer {answer.status.replace('_', '-')}")
         self.answer = answer
         self.prompts = prompts
+        self.placed = False
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Say when the first layout has given the answer its size (and so its place).
+
+        A refresh alone does not promise that: scrolling to the answer after one could find
+        it not yet laid out, and leave the transcript where it was.
+        """
+        if not self.placed and event.size.height:
+            self.placed = True
+            self.post_message(self.Placed(self))
 
     def compose(self) -> ComposeResult:
         """The parts of the answer, in the order a person should read them."""

@@ -87,6 +87,14 @@ def light_words() -> frozenset[str]:
     return _word_list("light_words.txt")
 
 
+@cache
+def shorthand() -> dict[str, tuple[str, ...]]:
+    """Chat shorthand and the words it stands for (see data/shorthand.txt)."""
+    text = resources.files("trdfaq").joinpath("data/shorthand.txt").read_text(encoding="utf-8")
+    pairs = (line.split() for line in text.splitlines() if not line.startswith("#"))
+    return {words[0]: tuple(words[1:]) for words in pairs if words}
+
+
 def normalise(text: str) -> str:
     """Unicode NFKC, case-folded, with apostrophe variants unified."""
     return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)

@@ -11,6 +11,7 @@ from .analysis import (
     Stemmer,
     edit_distance,
     light_words,
+    shorthand,
     stem_table,
     stopwords,
     tokenize,
@@ -125,9 +126,9 @@ class Analyzer:
         """An analyzer for a corpus, with each text's content stems (same order as `texts`)."""
         token_lists = [tokenize(text) for text in texts]
         phrases = [tokenize(p) for e in glossary for p in (*e.terms, *e.also)]
-        words = (
-            {t for tokens in token_lists + phrases for t in tokens} | stopwords() | light_words()
-        )
+        spelt_out = {w for words in shorthand().values() for w in words}
+        words = {t for tokens in token_lists + phrases for t in tokens}
+        words |= stopwords() | light_words() | spelt_out
         table = stem_table(words)
         documents = [[table[t] for t in tokens if t not in stopwords()] for tokens in token_lists]
         vocabulary = {s for doc in documents for s in doc}
@@ -184,7 +185,8 @@ class Analyzer:
         `phrases` remembers the concepts of glossary phrases for this index and settings:
         questions share most of theirs ("side effects", "treatment-resistant depression").
         """
-        tokens = tokenize(question)
+        short = shorthand()
+        tokens = [word for token in tokenize(question) for word in short.get(token, (token,))]
         stems: list[str] = []
         corrections: list[tuple[str, str]] = []
         for i, token in enumerate(tokens):

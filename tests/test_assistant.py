@@ -299,3 +299,44 @@ def test_a_dose_question_gets_the_notice_and_no_quote(assistant: Assistant) -> N
     general = assistant.ask("should I stop my sertraline?")  # advice, not a dose: notice first
     assert general.message is not None
     assert general.message.startswith(assistant.prompts.medical_advice)
+
+
+def test_chat_shorthand_and_apostrophe_less_contractions_are_read_as_words(
+    assistant: Assistant,
+) -> None:
+    engine = assistant.engine
+    typed = engine.analyse("how many ppl havent been helped b4 by meds")
+    spelt = engine.analyse("how many people have not been helped before by meds")
+    assert typed.stems == spelt.stems
+    assert not typed.corrections  # read, not "corrected" to some corpus word
+
+
+def test_a_possessive_is_the_word_it_belongs_to(assistant: Assistant) -> None:
+    engine = assistant.engine
+    assert engine.analyse("my dad's ECT").stems == engine.analyse("my dad ECT").stems
+
+
+def test_words_the_lists_know_are_never_corrected_into_corpus_words(
+    assistant: Assistant,
+) -> None:
+    # "lol" is a light word, "dogs" a foreign topic: neither is a typo of "ll" or "does".
+    for question in ("does the gym help lol", "can dogs eat grapes"):
+        assert not assistant.engine.analyse(question).corrections, question
+
+
+def test_only_a_word_naming_another_subject_counts_fully_as_a_missing_topic(
+    assistant: Assistant,
+) -> None:
+    engine = assistant.engine
+    settings = engine.corpus.settings
+    assert 0 < settings.unlisted_weight < settings.unknown_weight
+
+    def weight(question: str, word: str) -> float:
+        (concept,) = [c for c in engine.analyse(question).concepts if c.terms[0][0] == word]
+        return concept.weight
+
+    assert weight("does tms help migraines", "migrain") == settings.unknown_weight
+    assert weight("does tms help like clockwork", "clockwork") == settings.unlisted_weight
+    # So a colloquial question is answered, and one about another illness is not.
+    assert assistant.ask("is TMS real or just telly drama, does it work").status == "answered"
+    assert assistant.ask("does TMS help migraines and epilepsy").status == "no_match"

@@ -87,7 +87,15 @@ def test_out_of_scope_questions_sharing_the_corpus_words_are_mostly_refused(
 
 @pytest.mark.parametrize(
     ("name", "hit3", "abstentions", "rejected"),
-    [("blind", 0.88, 3, 1.0), ("blind2", 0.68, 7, 1.0), ("blind3", 0.64, 7, 0.5)],
+    [
+        ("blind", 0.88, 3, 1.0),
+        ("blind2", 0.75, 5, 1.0),
+        ("blind3", 0.82, 3, 0.66),
+        ("blind4", 0.93, 1, 0.87),
+        ("blind5", 0.70, 5, 0.87),
+        ("blind6", 0.62, 11, 0.9),
+        ("blind7", 0.53, 13, 0.7),  # run once, as it came: see its header
+    ],
 )
 def test_questions_written_from_the_articles_alone(
     assistant: Assistant, name: str, hit3: float, abstentions: int, rejected: float
@@ -97,6 +105,6 @@ def test_questions_written_from_the_articles_alone(
     failed = [f"{o.case.line}: {o.case.turns} ({o.why})" for o in report.failures()]
     assert scores["hit@3"] >= hit3, failed
     assert scores["false_abstentions"] <= abstentions, failed
-    assert scores["out_of_scope_rejected"] >= rejected, failed  # blind3: 3 of 6, see its header
+    assert scores["out_of_scope_rejected"] >= rejected, failed  # blind3: 4 of 6, see its header
     assert scores["crisis_recall"] == 1.0, failed
     assert scores["not_crisis_false_alarms"] == 0, failed

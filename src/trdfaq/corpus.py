@@ -75,6 +75,7 @@ class Settings:
     coverage_exponent: float = 1.0
     coverage_floor: float = 0.0
     unknown_weight: float = 0.0  # 0: the IDF of a term found in no passage
+    unlisted_weight: float = 0.0  # a lacking word of no known foreign topic; 0: unknown_weight
     context_weight: float = 0.5
     min_coverage: float = 0.5
     min_score: float = 0.0

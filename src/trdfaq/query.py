@@ -10,6 +10,7 @@ from .analysis import (
     Speller,
     Stemmer,
     edit_distance,
+    foreign_topics,
     light_words,
     shorthand,
     stem_table,
@@ -44,6 +45,11 @@ _QUESTION_WORDS = frozenset(
         "could",
     }
 )
+
+
+def _possessive(token: str, stopwords: frozenset[str]) -> str:
+    """A word without its possessive "'s" ("my dad's" is about "dad"); "it's" stays."""
+    return token[:-2] if token.endswith("'s") and token not in stopwords else token
 
 
 @cache
@@ -110,9 +116,11 @@ class Analyzer:
         expansions: Expansions,
         vocabulary: Iterable[str],
         light: Iterable[str] = (),
+        foreign: Iterable[str] = (),
     ) -> None:
         self.vocabulary = frozenset(vocabulary)
         self.light = frozenset(light)
+        self.foreign = frozenset(foreign)
         self.stemmer = Stemmer(stems, self.vocabulary)
         self.speller = Speller(tuple(speller_words))
         self.expansions = expansions
@@ -128,13 +136,14 @@ class Analyzer:
         phrases = [tokenize(p) for e in glossary for p in (*e.terms, *e.also)]
         spelt_out = {w for words in shorthand().values() for w in words}
         words = {t for tokens in token_lists + phrases for t in tokens}
-        words |= stopwords() | light_words() | spelt_out
+        words |= stopwords() | light_words() | spelt_out | foreign_topics()
         table = stem_table(words)
         documents = [[table[t] for t in tokens if t not in stopwords()] for tokens in token_lists]
         vocabulary = {s for doc in documents for s in doc}
-        # Add the inflections that land in the vocabulary or on a glossary word ("zaps" for
-        # the glossary's "zap", "tranquilizers" for its "tranquilizer").
-        table = stem_table(words, vocabulary | {table[t] for p in phrases for t in p})
+        # Add the inflections that land in the vocabulary or on a glossary, light or foreign
+        # word ("zaps" for the glossary's "zap", "grapes" for the foreign "grape").
+        listed = {table[w] for w in light_words() | foreign_topics()}
+        table = stem_table(words, vocabulary | {table[t] for p in phrases for t in p} | listed)
         frequency: dict[str, int] = {}
         for tokens in token_lists:
             for token in tokens:
@@ -142,7 +151,8 @@ class Analyzer:
                     frequency[token] = frequency.get(token, 0) + 1
         speller_words = sorted(frequency, key=lambda w: (-frequency[w], w))
         light = {table[w] for w in light_words()}
-        analyzer = cls(table, speller_words, {}, vocabulary, light)
+        foreign = {table[w] for w in foreign_topics()} - vocabulary
+        analyzer = cls(table, speller_words, {}, vocabulary, light, foreign)
         analyzer.expansions = analyzer._compile_glossary(glossary)
         analyzer.longest_phrase = max((len(p) for p in analyzer.expansions), default=0)
         return analyzer, documents
@@ -186,7 +196,11 @@ class Analyzer:
         questions share most of theirs ("side effects", "treatment-resistant depression").
         """
         short = shorthand()
-        tokens = [word for token in tokenize(question) for word in short.get(token, (token,))]
+        tokens = [
+            word
+            for token in tokenize(question)
+            for word in short.get(token, (_possessive(token, self.stopwords),))
+        ]
         stems: list[str] = []
         corrections: list[tuple[str, str]] = []
         for i, token in enumerate(tokens):
@@ -198,7 +212,12 @@ class Analyzer:
                 stems.append(self.stemmer.table.get(token, token))
                 continue
             stem = self.stemmer.stem(token)
-            if stem is None or (stem not in self.vocabulary and stem not in self._phrase_words):
+            if stem is None or not (
+                stem in self.vocabulary
+                or stem in self._phrase_words
+                or stem in self.light
+                or stem in self.foreign
+            ):  # a light or foreign word is a known word, not a typo ("lol" is not "ll")
                 fixed = self.speller.correct(token)
                 if fixed is not None and fixed != token:
                     corrections.append((token, fixed))
@@ -234,14 +253,18 @@ class Analyzer:
     def _misspelt_function_word(self, tokens: list[str], i: int) -> str | None:
         """The stopword a short token is a typo of ("wat" -> "what"), if it clearly is one.
 
-        A short word the corpus lacks, or a question's first word that is one typo away from
-        a question word ("dose ketamine help?"), is taken as that stopword, so that it is
-        neither searched for nor counted against the question's coverage.
+        A short word neither the corpus nor the word lists know, or a question's first word
+        that is one typo away from a question word ("dose ketamine help?"), is taken as that
+        stopword, so that it is neither searched for nor counted against the question's
+        coverage.
         """
         token = tokens[i]
         if token in self.stopwords or not 2 <= len(token) <= 5 or not token.isalpha():
             return None
-        known = self.stemmer.table.get(token) in self.vocabulary
+        stem = self.stemmer.table.get(token)
+        known = stem is not None and (
+            stem in self.vocabulary or stem in self.light or stem in self.foreign
+        )  # a word of the corpus or of either list, not a typo ("dogs" is not "does")
         if known and not (i == 0 and len(tokens) > 1 and tokens[1] != "of"):
             return None
         candidates = _QUESTION_WORDS if known else self.stopwords
@@ -281,8 +304,11 @@ class Analyzer:
 
         In a corpus about one subject its own words ("depression") are in most passages and
         so have almost no IDF, yet they are what makes a question in scope: coverage counts
-        each word at least `coverage_floor`. A word the corpus lacks counts `unknown_weight`,
-        unless it is light. Numbers count as light words: an age, a year, a count of pills.
+        each word at least `coverage_floor`. A word the corpus lacks counts `unknown_weight` if
+        it names a subject outside the articles (data/foreign_topics.txt: "migraines",
+        "insurance", "driving"), `unlisted_weight` if it is on neither list (most often the
+        colour of an everyday question: "telly", "clockwork"), and little if it is
+        light. Numbers count as light words: an age, a year, a count of pills.
         """
         light = self._light(stem)
         if stem in index:
@@ -290,7 +316,9 @@ class Analyzer:
         elif light:  # not a topic the corpus lacks, just a word it does not use
             weight = settings.coverage_floor
         else:
-            weight = settings.unknown_weight or index.term_idf(stem)
+            unknown = settings.unknown_weight or index.term_idf(stem)
+            listed = stem in self.foreign or not settings.unlisted_weight
+            weight = unknown if listed else settings.unlisted_weight
         return weight * (LIGHT_FACTOR if light else 1.0)
 
     def _light(self, stem: str) -> bool:

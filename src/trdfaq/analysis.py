@@ -203,7 +203,9 @@ def stem_table(words: Iterable[str], vocabulary: set[str] | None = None) -> dict
     for word in list(table):
         if not word.isalpha():
             continue
-        for form in inflections(word) - table.keys():
+        for form in inflections(word):
+            if form in table:  # (not `- table.keys()`: that copies the table for every word)
+                continue
             stem = snowball_stem(form)
             if stem in stems:
                 table[form] = stem

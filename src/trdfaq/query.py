@@ -13,6 +13,7 @@ from .analysis import (
     foreign_topics,
     light_words,
     shorthand,
+    snowball_stem,
     stem_table,
     stopwords,
     tokenize,
@@ -137,7 +138,7 @@ class Analyzer:
         spelt_out = {w for words in shorthand().values() for w in words}
         words = {t for tokens in token_lists + phrases for t in tokens}
         words |= stopwords() | light_words() | spelt_out | foreign_topics()
-        table = stem_table(words)
+        table = {word: snowball_stem(word) for word in words}  # inflections come below
         documents = [[table[t] for t in tokens if t not in stopwords()] for tokens in token_lists]
         vocabulary = {s for doc in documents for s in doc}
         # Add the inflections that land in the vocabulary or on a glossary, light or foreign

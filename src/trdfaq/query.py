@@ -137,13 +137,14 @@ class Analyzer:
         phrases = [tokenize(p) for e in glossary for p in (*e.terms, *e.also)]
         spelt_out = {w for words in shorthand().values() for w in words}
         words = {t for tokens in token_lists + phrases for t in tokens}
-        words |= stopwords() | light_words() | spelt_out | foreign_topics()
+        words |= stopwords() | light_words() | spelt_out
         table = {word: snowball_stem(word) for word in words}  # inflections come below
         documents = [[table[t] for t in tokens if t not in stopwords()] for tokens in token_lists]
         vocabulary = {s for doc in documents for s in doc}
-        # Add the inflections that land in the vocabulary or on a glossary, light or foreign
-        # word ("zaps" for the glossary's "zap", "grapes" for the foreign "grape").
-        listed = {table[w] for w in light_words() | foreign_topics()}
+        # Add the inflections that land in the vocabulary or on a glossary or light word
+        # ("zaps" for the glossary's "zap"). Foreign words ("grape", "grapes") are stemmed
+        # when a question has one (`_foreign_stem`): 3,000 words would double the table.
+        listed = {table[w] for w in light_words()}
         table = stem_table(words, vocabulary | {table[t] for p in phrases for t in p} | listed)
         frequency: dict[str, int] = {}
         for tokens in token_lists:
@@ -152,7 +153,7 @@ class Analyzer:
                     frequency[token] = frequency.get(token, 0) + 1
         speller_words = sorted(frequency, key=lambda w: (-frequency[w], w))
         light = {table[w] for w in light_words()}
-        foreign = {table[w] for w in foreign_topics()} - vocabulary
+        foreign = {snowball_stem(w) for w in foreign_topics()} - vocabulary
         analyzer = cls(table, speller_words, {}, vocabulary, light, foreign)
         analyzer.expansions = analyzer._compile_glossary(glossary)
         analyzer.longest_phrase = max((len(p) for p in analyzer.expansions), default=0)
@@ -212,7 +213,7 @@ class Analyzer:
             if token in self.stopwords:
                 stems.append(self.stemmer.table.get(token, token))
                 continue
-            stem = self.stemmer.stem(token)
+            stem = self.stemmer.stem(token) or self._foreign_stem(token)
             if stem is None or not (
                 stem in self.vocabulary
                 or stem in self._phrase_words
@@ -251,6 +252,13 @@ class Analyzer:
         topical = not all(map(self._light, own_stems))
         return Query(question, tuple(concepts), own_stems, tuple(corrections), topical)
 
+    def _foreign_stem(self, token: str) -> str | None:
+        """The stem of a word outside the stem table, if it is an inflection of a foreign word."""
+        if not token.isalpha():
+            return None
+        stem = snowball_stem(token)
+        return stem if stem in self.foreign else None
+
     def _misspelt_function_word(self, tokens: list[str], i: int) -> str | None:
         """The stopword a short token is a typo of ("wat" -> "what"), if it clearly is one.
 
@@ -262,7 +270,7 @@ class Analyzer:
         token = tokens[i]
         if token in self.stopwords or not 2 <= len(token) <= 5 or not token.isalpha():
             return None
-        stem = self.stemmer.table.get(token)
+        stem = self.stemmer.table.get(token) or self._foreign_stem(token)
         known = stem is not None and (
             stem in self.vocabulary or stem in self.light or stem in self.foreign
         )  # a word of the corpus or of either list, not a typo ("dogs" is not "does")

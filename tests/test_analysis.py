@@ -81,6 +81,15 @@ def test_stemmer_skips_words_that_cannot_match_and_stems_the_rest_exactly() -> N
         assert stem is None or stem == snowball_stem(word)
 
 
+def test_stems_of_made_up_words_are_not_kept_without_bound() -> None:
+    # A server sees endless new words; what it stems on the way is remembered, within bounds.
+    stemmer = Stemmer({"memory": "memori"}, ["memori"])
+    for n in range(10_000):
+        assert stemmer.stem(f"memori{n:x}") is not None  # could match: stemmed by nltk
+    assert stemmer.table == {"memory": "memori"}
+    assert len(stemmer._learned) <= 4096
+
+
 def test_could_match_never_misses_a_vocabulary_stem() -> None:
     words = [
         "relieving",

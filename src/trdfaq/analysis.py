@@ -163,6 +163,9 @@ class Stemmer:
 
     def __init__(self, table: Mapping[str, str], vocabulary: Iterable[str]) -> None:
         self.table = dict(table)
+        # Stems worked out for words outside the table: in memory only, and bounded, so that
+        # a server fed endless made-up words does not grow.
+        self._learned: dict[str, str] = {}
         # Stems keyed by all but their last letter: a word whose stem is in the vocabulary
         # starts with such a key (see _IRREGULAR), so a word starting with none of them
         # cannot match anything and needs no stemming. Stems under 4 letters would make keys
@@ -184,7 +187,7 @@ class Stemmer:
 
     def stem(self, word: str) -> str | None:
         """The stem of `word`, or None when it is certainly outside the vocabulary."""
-        found = self.table.get(word)
+        found = self.table.get(word) or self._learned.get(word)
         if found is not None:
             return found
         if len(word) <= 2 or word.isdigit():
@@ -192,7 +195,9 @@ class Stemmer:
         if not self.could_match(word):
             return None
         found = snowball_stem(word)
-        self.table[word] = found
+        if len(self._learned) >= _MEMO_SIZE:
+            self._learned.clear()
+        self._learned[word] = found
         return found
 
 

@@ -144,15 +144,14 @@ class Analyzer:
         # Add the inflections that land in the vocabulary or on a glossary or light word
         # ("zaps" for the glossary's "zap"). Foreign words ("grape", "grapes") are stemmed
         # when a question has one (`_foreign_stem`): 3,000 words would double the table.
-        listed = {table[w] for w in light_words()}
-        table = stem_table(words, vocabulary | {table[t] for p in phrases for t in p} | listed)
+        light = {table[w] for w in light_words()}
+        table = stem_table(words, vocabulary | {table[t] for p in phrases for t in p} | light)
         frequency: dict[str, int] = {}
         for tokens in token_lists:
             for token in tokens:
                 if token.isalpha() and token not in stopwords():
                     frequency[token] = frequency.get(token, 0) + 1
         speller_words = sorted(frequency, key=lambda w: (-frequency[w], w))
-        light = {table[w] for w in light_words()}
         foreign = {snowball_stem(w) for w in foreign_topics()} - vocabulary
         analyzer = cls(table, speller_words, {}, vocabulary, light, foreign)
         analyzer.expansions = analyzer._compile_glossary(glossary)
@@ -214,12 +213,7 @@ class Analyzer:
                 stems.append(self.stemmer.table.get(token, token))
                 continue
             stem = self.stemmer.stem(token) or self._foreign_stem(token)
-            if stem is None or not (
-                stem in self.vocabulary
-                or stem in self._phrase_words
-                or stem in self.light
-                or stem in self.foreign
-            ):  # a light or foreign word is a known word, not a typo ("lol" is not "ll")
+            if stem is None or not self._known(stem):
                 fixed = self.speller.correct(token)
                 if fixed is not None and fixed != token:
                     corrections.append((token, fixed))
@@ -252,6 +246,16 @@ class Analyzer:
         topical = not all(map(self._light, own_stems))
         return Query(question, tuple(concepts), own_stems, tuple(corrections), topical)
 
+    def _known(self, stem: str) -> bool:
+        """Whether a stem is a word, not a typo: the corpus's, the glossary's or a listed one
+        ("lol" is a light word, not "ll"; "dogs" a foreign one, not "does")."""
+        return (
+            stem in self.vocabulary
+            or stem in self._phrase_words
+            or stem in self.light
+            or stem in self.foreign
+        )
+
     def _foreign_stem(self, token: str) -> str | None:
         """The stem of a word outside the stem table, if it is an inflection of a foreign word."""
         if not token.isalpha():
@@ -271,9 +275,7 @@ class Analyzer:
         if token in self.stopwords or not 2 <= len(token) <= 5 or not token.isalpha():
             return None
         stem = self.stemmer.table.get(token) or self._foreign_stem(token)
-        known = stem is not None and (
-            stem in self.vocabulary or stem in self.light or stem in self.foreign
-        )  # a word of the corpus or of either list, not a typo ("dogs" is not "does")
+        known = stem is not None and self._known(stem)
         if known and not (i == 0 and len(tokens) > 1 and tokens[1] != "of"):
             return None
         candidates = _QUESTION_WORDS if known else self.stopwords

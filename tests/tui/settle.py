@@ -11,10 +11,12 @@ from trdfaq.tui.app import ChatApp
 
 
 async def shown(pilot: Pilot[Any], timeout: float = 10.0) -> None:
-    """After the search worker: wait for the answer to be shown, then for the scroll to it.
+    """After the search worker: wait until the answer is laid out and scrolled to, then
+    for it to be drawn.
 
-    The worker posts the answer; the app shows it on its own loop, then scrolls after the
-    next refresh. A single pause is not always enough when other processes load the CPU.
+    The worker posts the answer; the app shows it on its own loop, and once its first
+    layout has placed it (AnswerView.Placed) scrolls to it and clears `busy`. A single
+    pause is not always enough when other processes load the CPU.
     """
     app = pilot.app
     assert isinstance(app, ChatApp)
@@ -22,5 +24,5 @@ async def shown(pilot: Pilot[Any], timeout: float = 10.0) -> None:
     while app.busy and time.monotonic() < deadline:
         await pilot.pause(0.01)
     assert not app.busy, "the answer was not shown in time"
-    await pilot.pause()  # the answer's layout
-    await pilot.pause()  # the scroll scheduled after that refresh
+    await pilot.pause()  # a refresh draws the scrolled transcript
+    await pilot.pause()

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trdfaq import Answer, Assistant, QuestionError, validate_question
+from trdfaq import (
+    MAX_MESSAGE_CHARS,
+    MAX_QUESTION_CHARS,
+    Answer,
+    Assistant,
+    QuestionError,
+    validate_question,
+)
 from trdfaq.corpus import normalise_space
 
 ANSWER_KEYS = {
@@ -20,14 +27,16 @@ ANSWER_KEYS = {
     "follow_ups",
     "message",
     "footer",
+    "related",
+    "context_lost",
 }
-QUOTE_KEYS = {"passage_id", "quote", "score", "source", "highlights", "corroborated_by"}
+QUOTE_KEYS = {"passage_id", "quote", "score", "source", "highlights", "corroborated_by", "folded"}
 SOURCE_KEYS = {"id", "title", "publisher", "section"}
 
 
 def _check_shape(data: dict) -> None:  # type: ignore[type-arg]
     assert set(data) == ANSWER_KEYS
-    assert data["status"] in {"answered", "no_match", "crisis"}
+    assert data["status"] in {"answered", "not_covered", "no_match", "check_in", "crisis"}
     assert isinstance(data["disclaimer"], str) and data["disclaimer"].strip()
     for item in data["answers"]:
         assert set(item) == QUOTE_KEYS
@@ -92,9 +101,12 @@ def test_small_talk_gets_a_friendly_reply_not_a_quote(assistant: Assistant, gree
     assert answer.message in replies
 
 
-def test_every_answer_carries_the_disclaimer(assistant: Assistant) -> None:
-    for question in ["what is TRD?", "pancakes", "hi", ""]:
-        assert assistant.ask(question).disclaimer == assistant.prompts.disclaimer
+def test_every_answer_carries_a_disclaimer_fit_for_what_it_quotes(assistant: Assistant) -> None:
+    assert assistant.ask("what is ECT?").disclaimer == assistant.prompts.disclaimer
+    for question in ["pancakes", "hi", ""]:
+        assert assistant.ask(question).disclaimer == assistant.prompts.disclaimer_unquoted
+    crisis = assistant.ask("I want to end my life")
+    assert crisis.disclaimer == assistant.prompts.crisis.disclaimer
 
 
 def test_highlights_mark_the_best_matching_sentence(assistant: Assistant) -> None:
@@ -115,13 +127,30 @@ def test_a_conversation_resumes_from_its_topic(assistant: Assistant) -> None:
     conversation = assistant.conversation()
     conversation.ask("What is deep brain stimulation?")
     conversation.ask("Is it still experimental?")
-    assert conversation.topic == ("What is deep brain stimulation?", "Is it still experimental?")
-    resumed = assistant.conversation(topic=conversation.topic)
+    assert conversation.topic.questions == (
+        "What is deep brain stimulation?",
+        "Is it still experimental?",
+    )
+    assert conversation.topic.passages  # the passages just quoted
+    resumed = assistant.conversation(topic=conversation.topic.to_dict())
     assert resumed.ask("how does it work?") == conversation.ask("how does it work?")
     new_topic = conversation.ask("How fast does ketamine work?")
-    assert new_topic.status == "answered" and conversation.topic == (
-        "How fast does ketamine work?",
-    )
+    assert new_topic.status == "answered"
+    assert conversation.topic.questions == ("How fast does ketamine work?",)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [[], {"questions": "what is ECT?"}, {"questions": [1]}, {"turns": []}, "x"],
+)
+def test_a_malformed_topic_is_a_question_error(assistant: Assistant, data: object) -> None:
+    with pytest.raises(QuestionError):
+        assistant.conversation(topic=data)  # type: ignore[arg-type]
+
+
+def test_a_topic_drops_passages_the_corpus_lacks(assistant: Assistant) -> None:
+    topic = {"questions": ["What is ECT?"], "passages": ["no-such-passage"]}
+    assert assistant.conversation(topic=topic).topic.passages == ()
 
 
 def test_a_new_topic_is_not_dragged_back_to_the_old_one(assistant: Assistant) -> None:
@@ -136,11 +165,27 @@ def test_top_k_limits_the_quotes(assistant: Assistant) -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "message"), [("", "empty"), ("   ", "empty"), ("x" * 1001, "1,001 characters")]
+    ("question", "message"),
+    [("", "empty"), ("   ", "empty"), ("x" * (MAX_MESSAGE_CHARS + 1), "16,001 characters")],
 )
-def test_validate_question_rejects_empty_and_long(question: str, message: str) -> None:
+def test_validate_question_rejects_empty_and_huge(question: str, message: str) -> None:
     with pytest.raises(QuestionError, match=message):
         validate_question(question)
+
+
+def test_a_long_question_is_refused_after_the_safety_check(assistant: Assistant) -> None:
+    with pytest.raises(QuestionError, match="1,001 characters"):
+        assistant.ask("x" * 1001)
+
+
+@pytest.mark.parametrize("crisis", ["I want to end my life tonight.", "i want to kill myself lol"])
+def test_a_long_message_ending_in_a_crisis_gets_the_crisis_reply(
+    assistant: Assistant, crisis: str
+) -> None:
+    story = "I have tried sertraline, then venlafaxine, and my doctor mentioned TMS. " * 30
+    answer = assistant.ask(story + crisis)
+    assert len(story) > MAX_QUESTION_CHARS
+    assert answer.status == "crisis" and answer.crisis is not None and not answer.answers
 
 
 def test_unknown_region_is_a_clear_error(assistant: Assistant) -> None:
@@ -184,13 +229,14 @@ def test_imminent_risk_leads_with_the_emergency_number(assistant: Assistant) -> 
     crisis = assistant.ask("I have the pills in front of me and I'm taking them all tonight").crisis
     assert crisis is not None and crisis.imminent
     assert crisis.resources[0].emergency
-    assert crisis.message.startswith(assistant.prompts.crisis.imminent_lead)
+    assert crisis.headline == assistant.prompts.crisis.headlines["US"].imminent
+    assert "911" in crisis.headline.split(".")[0]
 
 
 def test_someone_else_in_danger_gets_the_reply_for_the_helper(assistant: Assistant) -> None:
     crisis = assistant.ask("My friend says she wants to die and has a plan").crisis
     assert crisis is not None and crisis.about_other
-    assert crisis.message.endswith(assistant.prompts.crisis.message_other)
+    assert crisis.message == assistant.prompts.crisis.message_other
 
 
 def test_informational_mention_is_answered_with_a_footer(assistant: Assistant) -> None:
@@ -241,8 +287,12 @@ def test_personal_medication_questions_get_the_fixed_notice(
     )
 )
 def test_ask_never_fails_and_always_carries_the_disclaimer(assistant: Assistant, text: str) -> None:
-    answer = assistant.ask(text)
-    assert answer.status in {"answered", "no_match", "crisis"}
+    try:
+        answer = assistant.ask(text)
+    except QuestionError as exc:  # only ever: too long to search, after the safety check
+        assert len(text.strip()) > MAX_QUESTION_CHARS and "keep it under" in str(exc)
+        return
+    assert answer.status in {"answered", "not_covered", "no_match", "check_in", "crisis"}
     assert answer.disclaimer.strip()
     if answer.status == "crisis":
         assert answer.answers == ()

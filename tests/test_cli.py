@@ -140,8 +140,9 @@ def test_crisis_json_and_plain_text_put_resources_first() -> None:
     assert data["crisis"]["resources"]
     out = trdfaq("ask", "I want to end my life").stdout
     first_line = out.splitlines()[0]
-    assert first_line.startswith("I'm really glad you told me")
-    assert out.index("988") < out.index("not medical advice")
+    assert first_line.startswith("Call or text 988 now")
+    assert "I'm really glad you told me" in out.splitlines()[1]
+    assert "quoted from published articles" not in out
     assert "> " not in out  # no quote
 
 

@@ -6,13 +6,21 @@
 >>> answer.to_dict()["answers"][0]["source"]["title"]
 """
 
-from .answer import Answer, Crisis, CrisisResource, Quote, SourceRef
-from .assistant import MAX_QUESTION_CHARS, Assistant, Conversation, validate_question
+from .answer import Answer, Crisis, CrisisResource, Quote, Related, SourceRef
+from .assistant import (
+    MAX_MESSAGE_CHARS,
+    MAX_QUESTION_CHARS,
+    Assistant,
+    Conversation,
+    Topic,
+    validate_question,
+)
 from .errors import CorpusError, EvalError, PromptError, QuestionError, TrdfaqError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MAX_MESSAGE_CHARS",
     "MAX_QUESTION_CHARS",
     "Answer",
     "Assistant",
@@ -24,7 +32,9 @@ __all__ = [
     "PromptError",
     "QuestionError",
     "Quote",
+    "Related",
     "SourceRef",
+    "Topic",
     "TrdfaqError",
     "validate_question",
 ]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import chain
 from pathlib import Path
 
 from . import compose
 from .analysis import normalise, tokenize
-from .answer import Answer
+from .answer import Answer, Crisis
 from .cache import cache_key, cached
 from .corpus import Passage
 from .engine import Engine
@@ -22,9 +22,11 @@ from .query import Query
 from .retrieval import Hit
 from .safety import Assessment, SafetyRules, assess
 
+# A question to search the articles with is at most this long...
 MAX_QUESTION_CHARS = 1000
-# Retrieval reads at most this much of a message; safety reads all of it.
-_ANALYSED_CHARS = 4 * MAX_QUESTION_CHARS
+# ...but safety reads a message of up to this many (the web API's body limit allows no more),
+# so a long message that ends in a crisis still gets the crisis reply.
+MAX_MESSAGE_CHARS = 16_000
 # Words by which a follow-up leans on the previous question ("how often is it given?").
 _ANAPHORA = frozenset(
     {
@@ -47,6 +49,8 @@ _ELLIPSIS = re.compile(r"^\s*(and|also|plus|what about|how about|what else|anyth
 # Questions a conversation's topic is made of, at most: a follow-up leans on the question
 # before it, which may itself lean on the one before; older ones would count for little.
 TOPIC_TURNS = 3
+# Passages a topic remembers, at most (the ones last quoted).
+_TOPIC_PASSAGES = 3
 # Share of words two passages must have in common for one to be a follow-up to the other.
 _KINSHIP = 0.3
 # Passage pairs whose likeness is remembered, at most (all pairs of a 400-passage corpus).
@@ -56,16 +60,57 @@ _VERSION = "1"  # part of the cache key, with the package's own files (_CODE)
 _CODE = Path(__file__).resolve().parent
 
 
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """What a follow-up may lean on, as plain data: the questions the current topic comes from
+    (oldest first, at most TOPIC_TURNS) and the passages last quoted for it.
+
+    A server can keep it anywhere (its JSON form is what the web API signs into a token), and
+    strings cost the garbage collector nothing.
+    """
+
+    questions: tuple[str, ...] = ()
+    passages: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.questions)
+
+    def to_dict(self) -> dict[str, list[str]]:
+        """JSON form: {"questions": [...], "passages": [...]}."""
+        return {"questions": list(self.questions), "passages": list(self.passages)}
+
+    @classmethod
+    def from_dict(cls, data: object) -> Topic:
+        """A topic from its JSON form; QuestionError if it is not of that shape."""
+        if not isinstance(data, dict) or set(data) - {"questions", "passages"}:
+            raise QuestionError("a conversation topic must be {questions: [...], passages: [...]}")
+        questions, passages = data.get("questions", []), data.get("passages", [])
+        for value in (questions, passages):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise QuestionError("a conversation topic must hold lists of strings")
+        return cls(tuple(questions)[-TOPIC_TURNS:], tuple(passages)[:_TOPIC_PASSAGES])
+
+
 def validate_question(question: str) -> str:
-    """The question stripped; QuestionError if it is empty or over 1,000 characters."""
+    """The message stripped; QuestionError if it is empty or over MAX_MESSAGE_CHARS.
+
+    A message over MAX_QUESTION_CHARS passes: the safety check reads it whole, and only
+    searching the articles with it is refused (by Conversation.ask, after that check).
+    """
     text = question.strip()
     if not text:
         raise QuestionError("the question is empty: type a question")
-    if len(text) > MAX_QUESTION_CHARS:
+    if len(text) > MAX_MESSAGE_CHARS:
         raise QuestionError(
-            f"the question is {len(text):,} characters long: keep it under {MAX_QUESTION_CHARS:,}"
+            f"the message is {len(text):,} characters long: keep it under {MAX_MESSAGE_CHARS:,}"
         )
     return text
+
+
+def _too_long(text: str) -> QuestionError:
+    return QuestionError(
+        f"the question is {len(text):,} characters long: keep it under {MAX_QUESTION_CHARS:,}"
+    )
 
 
 @dataclass
@@ -108,14 +153,26 @@ class Assistant:
         return self.conversation(region=region).ask(question, top_k=top_k)
 
     def conversation(
-        self, *, region: str | None = None, topic: tuple[str, ...] = ()
+        self, *, region: str | None = None, topic: Topic | dict[str, object] | None = None
     ) -> Conversation:
         """A conversation: follow-up questions are read in the light of earlier ones.
 
-        `topic` resumes one: the `topic` of a Conversation asked before.
+        `topic` resumes one: the `topic` of a Conversation asked before, or its `to_dict()`.
+        Passages it names that this corpus lacks are dropped.
         """
         region = compose.resolve_region(region, self.prompts.crisis)
-        return Conversation(self, region, tuple(topic)[-TOPIC_TURNS:])
+        if topic is None:
+            topic = Topic()
+        elif not isinstance(topic, Topic):
+            topic = Topic.from_dict(topic)
+        known = tuple(p for p in topic.passages if p in self._passages)
+        return Conversation(self, region, Topic(topic.questions[-TOPIC_TURNS:], known))
+
+    def crisis_resources(self, region: str | None = None) -> Crisis:
+        """The crisis lines on their own, for a front end's "crisis lines" key or link."""
+        return compose.resources_reply(
+            self.prompts.crisis, compose.resolve_region(region, self.prompts.crisis)
+        )
 
     def region(self, code: str | None) -> str | None:
         """A region code in canonical form; QuestionError for an unknown one."""
@@ -191,13 +248,16 @@ class Conversation:
 
     assistant: Assistant
     region: str | None = None
-    # The questions the current topic comes from, oldest first. Plain strings, analysed
-    # again when a follow-up needs them: a server keeps thousands of conversations, and
-    # strings cost the garbage collector nothing (a Query holds a dozen objects).
-    topic: tuple[str, ...] = field(default=(), repr=False)
+    # What a follow-up leans on. Plain strings, analysed again when a follow-up needs them.
+    topic: Topic = field(default_factory=Topic, repr=False)
 
     def ask(self, question: str, *, top_k: int | None = None) -> Answer:
-        """Answer the next question of the conversation."""
+        """Answer the next question of the conversation.
+
+        Safety comes first, on the whole message: a crisis gets the crisis reply however long
+        the message is. Otherwise a message over MAX_QUESTION_CHARS is a QuestionError, except
+        that a check-in still gets its resources (with no answer).
+        """
         a = self.assistant
         prompts = a.prompts
         safety = assess(question, a.safety)
@@ -208,11 +268,25 @@ class Conversation:
                 imminent=safety.imminent,
                 about_other=safety.about_other,
             )
-            return Answer(question, "crisis", prompts.disclaimer, crisis=crisis)
+            return Answer(question, "crisis", prompts.crisis.disclaimer, crisis=crisis)
+        if len(question.strip()) > MAX_QUESTION_CHARS and not safety.check_in:
+            raise _too_long(question.strip())
+        answer = self._answer(question, safety, top_k)
+        if not safety.check_in:
+            return answer
+        check_in = compose.check_in_reply(prompts.crisis, self.region)
+        return replace(answer, status="check_in", crisis=check_in, footer=None)
+
+    def _answer(self, question: str, safety: Assessment, top_k: int | None) -> Answer:
+        """The answer from the articles, with the notices the safety check calls for."""
+        a = self.assistant
+        prompts = a.prompts
         footer = prompts.crisis_footer if safety.mentions_topic else None
+        if len(question.strip()) > MAX_QUESTION_CHARS:
+            return self._no_match(question, str(_too_long(question.strip())), footer)
         if safety.asks_dose:  # no passage gives one: the notice alone, no loosely related quote
             return self._no_match(question, prompts.medical_advice, footer)
-        text = question[:_ANALYSED_CHARS]
+        text = question
         reply = a.small_talk.get(_plain(text))
         if reply is not None:
             return self._no_match(question, reply, footer)
@@ -226,7 +300,8 @@ class Conversation:
             if safety.medical_advice:
                 message = prompts.medical_advice
             return self._no_match(question, message, footer)
-        self.topic = (*self.topic, text)[-TOPIC_TURNS:] if leaned else (text,)
+        questions = (*self.topic.questions, text)[-TOPIC_TURNS:] if leaned else (text,)
+        self.topic = Topic(questions, tuple(h.passage.id for h in chosen[:_TOPIC_PASSAGES]))
         return self._answered(question, query, hits, chosen, safety, footer)
 
     def _query(self, text: str) -> tuple[Query, bool]:
@@ -239,8 +314,8 @@ class Conversation:
         leans = bool(words & _ANAPHORA) or bool(_ELLIPSIS.match(normalise(text)))
         if leans or not any(t in engine.index for c in query.concepts for t, _ in c.terms):
             weight = engine.corpus.settings.context_weight
-            previous = engine.analyse(self.topic[0])
-            for earlier in self.topic[1:]:
+            previous = engine.analyse(self.topic.questions[0])
+            for earlier in self.topic.questions[1:]:
                 previous = engine.analyse(earlier).with_context(previous, weight)
             return query.with_context(previous, weight), True
         return query, False
@@ -293,7 +368,7 @@ class Conversation:
         return Answer(
             question,
             "no_match",
-            prompts.disclaimer,
+            prompts.disclaimer_unquoted,
             follow_ups=prompts.examples[:3],
             message=message,
             footer=footer,

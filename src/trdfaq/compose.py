@@ -54,14 +54,16 @@ def order_resources(
     return ordered
 
 
-def crisis_reply(
-    prompts: CrisisPrompts, region: str | None, *, imminent: bool, about_other: bool
-) -> Crisis:
-    """The crisis reply: message, then resources, none of them hidden."""
-    message = prompts.message_other if about_other else prompts.message_self
-    if imminent:
-        message = f"{prompts.imminent_lead} {message}"
-    resources = tuple(
+def headline(prompts: CrisisPrompts, region: str | None, *, imminent: bool) -> str:
+    """The first line of a crisis reply: a line to call or text now, for the region."""
+    found = prompts.headlines[region or prompts.default_region]
+    return found.imminent if imminent else found.now
+
+
+def _resources(
+    prompts: CrisisPrompts, region: str | None, imminent: bool
+) -> tuple[CrisisResource, ...]:
+    return tuple(
         CrisisResource(
             name=r.name,
             contact=r.contact,
@@ -71,7 +73,53 @@ def crisis_reply(
         )
         for r in order_resources(prompts.resources, region, imminent)
     )
-    return Crisis(message, resources, imminent, about_other, prompts.closing)
+
+
+def crisis_reply(
+    prompts: CrisisPrompts,
+    region: str | None,
+    *,
+    imminent: bool,
+    about_other: bool,
+    headline_region: str | None = None,
+) -> Crisis:
+    """The crisis reply: a line to call now, a sentence of care, resources, none of them hidden.
+
+    `headline_region` picks the first line when it differs from the resources' region (a
+    message in another language with no region given: findahelpline.com first).
+    """
+    return Crisis(
+        headline=headline(prompts, headline_region or region, imminent=imminent),
+        message=prompts.message_other if about_other else prompts.message_self,
+        resources=_resources(prompts, region, imminent),
+        imminent=imminent,
+        about_other=about_other,
+        note=prompts.note_other if about_other else prompts.note_self,
+        closing=prompts.closing,
+    )
+
+
+def check_in_reply(
+    prompts: CrisisPrompts, region: str | None, *, headline_region: str | None = None
+) -> Crisis:
+    """A check-in: a line to call, a sentence of care and one direct question; then the answer."""
+    return Crisis(
+        headline=headline(prompts, headline_region or region, imminent=False),
+        message=prompts.message_check_in,
+        resources=_resources(prompts, region, False),
+        question=prompts.check_in_question,
+        note=prompts.check_in_note,
+    )
+
+
+def resources_reply(prompts: CrisisPrompts, region: str | None) -> Crisis:
+    """The resources on their own (F2 in the chat, a widget's crisis link): no words of care
+    for a disclosure nobody made."""
+    return Crisis(
+        headline=headline(prompts, region, imminent=False),
+        message=prompts.message_resources,
+        resources=_resources(prompts, region, False),
+    )
 
 
 def select(hits: Sequence[Hit], settings: Settings, top_k: int) -> list[Hit]:

@@ -102,13 +102,29 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """A region's first line of the crisis reply: a line to call now; the emergency number first."""
+
+    now: str
+    imminent: str
+
+
+@dataclass(frozen=True)
 class CrisisPrompts:
     """The crisis reply's wording and resources."""
 
     message_self: str
     message_other: str
-    imminent_lead: str
+    message_check_in: str
+    message_resources: str
+    check_in_question: str
+    check_in_note: str
+    note_self: str
+    note_other: str
     closing: str
+    disclaimer: str
+    default_region: str
+    headlines: dict[str, Headline]
     region_names: dict[str, str]
     region_aliases: dict[str, str]
     resources: tuple[Resource, ...]
@@ -124,6 +140,7 @@ class Prompts:
     placeholder: str
     examples: tuple[str, ...]
     disclaimer: str
+    disclaimer_unquoted: str
     no_match: str
     empty_question: str
     small_talk: tuple[SmallTalk, ...]
@@ -148,6 +165,7 @@ def load_prompts(root: Path) -> Prompts:
         "placeholder",
         "examples",
         "disclaimer",
+        "disclaimer_unquoted",
         "no_match",
         "empty_question",
         "small_talk",
@@ -175,6 +193,7 @@ def load_prompts(root: Path) -> Prompts:
         placeholder=_text(top, "placeholder"),
         examples=examples,
         disclaimer=_text(top, "disclaimer"),
+        disclaimer_unquoted=_text(top, "disclaimer_unquoted"),
         no_match=_text(top, "no_match"),
         empty_question=_text(top, "empty_question"),
         small_talk=tuple(small_talk),
@@ -222,18 +241,24 @@ def _load_crisis(path: Path) -> CrisisPrompts:
     from .yamlfile import top_record  # noqa: PLC0415
 
     top = top_record(path, PromptError, "crisis prompts")
-    top.only(
-        {
-            "message_self",
-            "message_other",
-            "imminent_lead",
-            "closing",
-            "region_names",
-            "region_aliases",
-            "resources",
-        }
+    texts = (
+        "message_self",
+        "message_other",
+        "message_check_in",
+        "message_resources",
+        "check_in_question",
+        "check_in_note",
+        "note_self",
+        "note_other",
+        "closing",
+        "disclaimer",
     )
+    top.only({*texts, "default_region", "headlines", "region_names", "region_aliases", "resources"})
     names = _mapping(top, "region_names")
+    headlines = _headlines(top, names)
+    default_region = top.req("default_region").strip().upper()
+    if default_region not in names:
+        raise top.fail(f"default_region {default_region!r} is not in region_names")
     aliases = _mapping(top, "region_aliases")
     for alias, target in aliases.items():
         if target not in names:
@@ -268,14 +293,33 @@ def _load_crisis(path: Path) -> CrisisPrompts:
     if not resources:
         raise top.fail("'resources' must list at least one resource")
     return CrisisPrompts(
-        message_self=_text(top, "message_self"),
-        message_other=_text(top, "message_other"),
-        imminent_lead=_text(top, "imminent_lead"),
-        closing=_text(top, "closing"),
+        **{key: _text(top, key) for key in texts},
+        default_region=default_region,
+        headlines=headlines,
         region_names=names,
         region_aliases=aliases,
         resources=tuple(resources),
     )
+
+
+def _headlines(top: Record, names: dict[str, str]) -> dict[str, Headline]:
+    """`headlines`: for every region, the line to call now and the one when danger is imminent."""
+    from .yamlfile import Record  # noqa: PLC0415 - yaml only on a cache miss
+
+    value = top.data.get("headlines")
+    if not isinstance(value, dict):
+        raise top.fail("'headlines' must map each region to {now: ..., imminent: ...}")
+    headlines = {}
+    for code, item in value.items():
+        record = Record(item, top.path, PromptError, f"headline {code!r}", top.line)
+        if str(code).upper() not in names:
+            raise record.fail(f"unknown region {code!r} (not in region_names)")
+        record.only({"now", "imminent"})
+        headlines[str(code).upper()] = Headline(_text(record, "now"), _text(record, "imminent"))
+    missing = sorted(set(names) - set(headlines))
+    if missing:
+        raise top.fail(f"'headlines' lacks region(s): {', '.join(missing)}")
+    return headlines
 
 
 def _mapping(record: Record, key: str) -> dict[str, str]:

@@ -99,14 +99,18 @@ def render_quote(
 
 
 def render_crisis(crisis: Crisis, style: Style, width: int) -> list[str]:
-    """The crisis reply: message and every resource, nothing hidden."""
-    lines = [style.alert(line) for line in _fill(crisis.message, width)]
+    """The crisis reply: a line to call now first, a sentence of care, every resource."""
+    lines = [style.alert(line) for line in _fill(crisis.headline, width)]
+    lines += _fill(crisis.message, width)
+    if crisis.question:
+        lines += [style.bold(line) for line in _fill(crisis.question, width)]
     lines.append("")
     for resource in crisis.resources:
         lines.append(style.bold(f"• {resource.name} ({resource.region})"))
         lines += _fill(resource.contact, width, "  ")
-    if crisis.closing:
-        lines += ["", *_fill(crisis.closing, width)]
+    for text in (crisis.note, crisis.closing):
+        if text:
+            lines += ["", *_fill(text, width)]
     return lines
 
 

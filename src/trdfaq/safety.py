@@ -16,7 +16,14 @@ from pathlib import Path
 # Categories whose matches mean the writer is in danger; third_party means someone else is.
 SELF_CATEGORIES = ("self_intent", "self_harm", "overdose", "slang")
 OTHER_CATEGORIES = ("third_party", "reported_speech", "history", "imminent", "topic_mention")
-CATEGORIES = (*SELF_CATEGORIES, *OTHER_CATEGORIES, "medical_advice", "benign", "informational")
+CATEGORIES = (
+    *SELF_CATEGORIES,
+    *OTHER_CATEGORIES,
+    "check_in",
+    "medical_advice",
+    "benign",
+    "informational",
+)
 # What may sit between a reporting verb and the words it reports: "my son said: i ...",
 # "she says she really ...", "he told me that he does ...".
 _QUOTE_GAP = re.compile(
@@ -301,6 +308,7 @@ class Assessment:
     """What a message shows about danger and advice; see safety.yaml for the rules."""
 
     crisis: bool  # danger to the writer or to someone else: never answer with a quote
+    check_in: bool  # worrying, not clearly a crisis: resources and a question first, then answer
     about_other: bool  # the person in danger is someone else: reply for the person helping
     imminent: bool  # a method, time, place or act in progress: lead with the emergency number
     mentions_topic: bool  # suicide or self-harm is mentioned at all: add a one-line footer
@@ -354,6 +362,7 @@ def _overlaps(span: Span, others: list[Span]) -> bool:
 def _assess_text(scan: _Scan, rules: SafetyRules) -> tuple[bool, bool, bool, bool]:
     stages = rules.stages
     scan.mask(stages["benign"])
+    scan.any(stages["check_in"])
     topic = scan.any(stages["topic_mention"])
     advice = scan.any(stages["medical_advice"])
     scan.mask(stages["informational"])
@@ -384,5 +393,8 @@ def assess(message: str, rules: SafetyRules) -> Assessment:
     about_other = crisis and all(f[1] for f in flags if f[0])
     imminent = crisis and any(scan.any(rules.stages["imminent"]) for scan in scans)
     asks_dose = advice and not rules.stages["dose"].isdisjoint(fired)
+    check_in = not crisis and not rules.stages["check_in"].isdisjoint(fired)
     rules_fired = tuple(dict.fromkeys(fired))
-    return Assessment(crisis, about_other, imminent, topic, advice, asks_dose, rules_fired)
+    return Assessment(
+        crisis, check_in, about_other, imminent, topic, advice, asks_dose, rules_fired
+    )

@@ -154,9 +154,10 @@ async def test_crisis_panel_comes_first_with_every_resource(assistant: Assistant
         crisis = answer.answer.crisis
         assert crisis is not None
         shown = texts(panel)
-        assert shown[0] == crisis.message
-        assert shown[-1] == crisis.closing
-        for resource, block in zip(crisis.resources, shown[1:-1], strict=True):
+        assert shown[0] == crisis.headline and "988" in shown[0]  # a line to call, first
+        assert shown[1] == crisis.message
+        assert shown[-2:] == [crisis.note, crisis.closing]
+        for resource, block in zip(crisis.resources, shown[2:-2], strict=True):
             assert resource.name in block and resource.contact in block
             assert all(link.label in block for link in resource.links)
         assert not turn.query(QuoteBlock) and not turn.query(Suggestions)
@@ -289,7 +290,7 @@ async def test_ctrl_l_clears_but_keeps_greeting(assistant: Assistant) -> None:
         assert not app.query(Turn)
         assert app.query_one(Greeting)
         assert app.conversation is not first
-        assert app.conversation.topic == ()  # a follow-up has nothing to lean on
+        assert not app.conversation.topic  # a follow-up has nothing to lean on
 
 
 async def test_f1_shows_help_with_keys_and_about(assistant: Assistant) -> None:
@@ -316,8 +317,11 @@ async def test_f2_brings_back_crisis_resources(assistant: Assistant) -> None:
         assert isinstance(app.screen, CrisisScreen)
         panel = app.screen.query_one(CrisisPanel)
         shown = texts(panel)
-        assert shown[0] == assistant.prompts.crisis.message_self
-        assert "Samaritans" in shown[1]  # the region's lines first
+        assert "116 123" in shown[0]  # the region's line to call, first
+        # The person only pressed a key: no words of care for a disclosure never made.
+        assert shown[1] == assistant.prompts.crisis.message_resources
+        assert assistant.prompts.crisis.message_self not in shown
+        assert "Samaritans" in shown[2]  # the region's lines first
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, CrisisScreen)

@@ -16,7 +16,6 @@ from textual.widgets import Footer, Header, Input, OptionList
 
 from ..answer import Answer
 from ..assistant import Assistant, validate_question
-from ..compose import crisis_reply
 from ..errors import TrdfaqError
 from .screens import CrisisScreen, HelpScreen, SourceScreen
 from .widgets import (
@@ -206,9 +205,7 @@ class ChatApp(App[None]):
     def action_crisis(self) -> None:
         """Bring the crisis resources back, whatever is on screen."""
         if not isinstance(self.screen, CrisisScreen):
-            crisis = crisis_reply(
-                self.prompts.crisis, self.region, imminent=False, about_other=False
-            )
+            crisis = self.assistant.crisis_resources(self.region)
             self.push_screen(CrisisScreen(crisis, self.prompts))
 
     async def action_clear(self) -> None:

@@ -175,13 +175,17 @@ class CrisisPanel(Vertical):
         self.region_names = region_names
 
     def compose(self) -> ComposeResult:
-        """Message, resources, closing: nothing hidden behind a click."""
+        """A line to call now, care, resources, closing: nothing hidden behind a click."""
+        yield Static(Content(self.crisis.headline), classes="crisis-headline")
         yield Static(Content(self.crisis.message), classes="crisis-message")
+        if self.crisis.question:
+            yield Static(Content(self.crisis.question), classes="crisis-question")
         for resource in self.crisis.resources:
             classes = "resource emergency" if resource.emergency else "resource"
             yield Static(resource_content(resource, self.region_names), classes=classes)
-        if self.crisis.closing:
-            yield Static(Content(self.crisis.closing), classes="crisis-closing")
+        for text in (self.crisis.note, self.crisis.closing):
+            if text:
+                yield Static(Content(text), classes="crisis-closing")
 
 
 class AnswerView(Vertical):

@@ -20,7 +20,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import MAX_QUESTION_CHARS, Assistant, QuestionError, TrdfaqError, validate_question
+from .. import (
+    MAX_QUESTION_CHARS,
+    Assistant,
+    QuestionError,
+    Topic,
+    TrdfaqError,
+    validate_question,
+)
 from .conversations import ConversationStore
 from .middleware import (
     CORS,
@@ -95,9 +102,10 @@ class Service:
             headers = {"Retry-After": self.limiter.retry_after(wait)}
             return error_response(429, "too many questions: wait a moment", headers)
         question, conversation_id, region = _parse(await self._body(request))
-        topic = self.conversations.get(conversation_id)
-        if topic is None or conversation_id is None:
-            topic, conversation_id = (), self.conversations.new_id()  # stored once answered
+        stored = self.conversations.get(conversation_id)
+        if stored is None or conversation_id is None:
+            stored, conversation_id = (), self.conversations.new_id()  # stored once answered
+        topic = Topic(stored[:-1], tuple(stored[-1].split())) if stored else Topic()
         try:
             question = validate_question(question)
             conversation = self.assistant.conversation(region=region, topic=topic)
@@ -105,8 +113,12 @@ class Service:
             raise ApiError(422, str(exc)) from None
         if self.settings.log_questions:
             LOG.info("question: %r", question)
-        data = conversation.ask(question).to_dict()
-        self.conversations.put(conversation_id, conversation.topic)
+        try:
+            data = conversation.ask(question).to_dict()
+        except QuestionError as exc:  # too long to search (after the safety check read it)
+            raise ApiError(422, str(exc)) from None
+        kept = conversation.topic
+        self.conversations.put(conversation_id, (*kept.questions, " ".join(kept.passages)))
         data["conversation_id"] = conversation_id
         return json_response(data)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import MAX_QUESTION_CHARS, __version__
+from ..answer import STATUSES
 
 _NULLABLE_STRING: dict[str, Any] = {"type": ["string", "null"]}
 
@@ -48,6 +49,14 @@ _QUOTE = _obj(
             "items": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
         },
         "corroborated_by": {"type": "array", "items": _CORROBORATION},
+        "folded": {"type": "boolean", "description": "a weaker further quote: show it folded"},
+    }
+)
+_RELATED = _obj(
+    {
+        "subject": {"type": "string"},
+        "label": {"type": "string", "description": "the heading to show above the quotes"},
+        "quotes": {"type": "array", "items": {"$ref": "#/components/schemas/Quote"}},
     }
 )
 _LINK = _obj(
@@ -77,10 +86,13 @@ _INFO_RESOURCE = _obj(
 )
 _CRISIS = _obj(
     {
+        "headline": {"type": "string", "description": "the first line: a line to call now"},
         "message": {"type": "string"},
+        "question": {**_NULLABLE_STRING, "description": "check_in: a direct, caring question"},
         "resources": {"type": "array", "items": _RESOURCE},
         "imminent": {"type": "boolean"},
         "about_other": {"type": "boolean"},
+        "note": {"type": "string"},
         "closing": {"type": "string"},
     }
 )
@@ -103,13 +115,15 @@ _ASK_REQUEST["additionalProperties"] = False
 _ANSWER = _obj(
     {
         "question": {"type": "string"},
-        "status": {"enum": ["answered", "no_match", "crisis"]},
+        "status": {"enum": list(STATUSES)},
         "answers": {"type": "array", "items": {"$ref": "#/components/schemas/Quote"}},
+        "related": {"oneOf": [_RELATED, {"type": "null"}]},
         "crisis": {"oneOf": [{"$ref": "#/components/schemas/Crisis"}, {"type": "null"}]},
         "disclaimer": {"type": "string"},
         "follow_ups": {"type": "array", "items": {"type": "string"}},
         "message": _NULLABLE_STRING,
         "footer": _NULLABLE_STRING,
+        "context_lost": {"type": "boolean"},
         "conversation_id": {"type": "string"},
     }
 )

@@ -21,6 +21,7 @@ from .prompts import SAFETY_FILE, Prompts
 from .query import Query
 from .retrieval import Hit
 from .safety import Assessment, SafetyRules, assess
+from .safety_model import shipped as shipped_classifiers
 
 # A question to search the articles with is at most this long...
 MAX_QUESTION_CHARS = 1000
@@ -260,13 +261,16 @@ class Conversation:
         """
         a = self.assistant
         prompts = a.prompts
-        safety = assess(question, a.safety)
+        safety = assess(question, a.safety, shipped_classifiers())
+        # A message in another language with no region given: findahelpline.com first.
+        first = "INTL" if self.region is None and safety.language != "en" else None
         if safety.crisis:
             crisis = compose.crisis_reply(
                 prompts.crisis,
                 self.region,
                 imminent=safety.imminent,
                 about_other=safety.about_other,
+                headline_region=first,
             )
             return Answer(question, "crisis", prompts.crisis.disclaimer, crisis=crisis)
         if len(question.strip()) > MAX_QUESTION_CHARS and not safety.check_in:
@@ -274,7 +278,7 @@ class Conversation:
         answer = self._answer(question, safety, top_k)
         if not safety.check_in:
             return answer
-        check_in = compose.check_in_reply(prompts.crisis, self.region)
+        check_in = compose.check_in_reply(prompts.crisis, self.region, headline_region=first)
         return replace(answer, status="check_in", crisis=check_in, footer=None)
 
     def _answer(self, question: str, safety: Assessment, top_k: int | None) -> Answer:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 SOURCES_FILE = "sources.yaml"
 GLOSSARY_FILE = "glossary.yaml"
 SETTINGS_FILE = "retrieval.yaml"
+SUBJECTS_FILE = "subjects.yaml"
 PASSAGES_DIR = "passages"
 SOURCES_DIR = "sources"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # source and passage ids
@@ -48,6 +49,8 @@ class Passage:
     end: int
     file: str = ""
     line: int = 0
+    subjects: tuple[str, ...] = ()  # ids from subjects.yaml
+    aspects: tuple[str, ...] = ()  # what it answers about them (subjects.yaml `aspects`)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,28 @@ class GlossaryEntry:
     also: tuple[str, ...]
     one_way: bool = False
     line: int = 0
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A thing passages are about (a treatment, the condition), named by the articles' terms."""
+
+    id: str
+    label: str
+    terms: tuple[str, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """The corpus's subjects, and the aspects of them a passage may answer."""
+
+    subjects: tuple[Subject, ...] = ()
+    aspects: dict[str, str] = field(default_factory=dict)  # id -> what it means
+
+    def get(self, subject_id: str) -> Subject | None:
+        """A subject by id."""
+        return next((s for s in self.subjects if s.id == subject_id), None)
 
 
 @dataclass(frozen=True)
@@ -91,6 +116,7 @@ class Corpus:
     passages: tuple[Passage, ...]
     glossary: tuple[GlossaryEntry, ...] = ()
     settings: Settings = field(default_factory=Settings)
+    subjects: Subjects = field(default_factory=Subjects)
 
 
 def normalise_space(text: str) -> tuple[str, list[int]]:
@@ -137,6 +163,7 @@ def load_corpus(root: Path) -> Corpus:
     if not root.is_dir():
         raise CorpusError("corpus folder not found (give a folder laid out like corpus/)", root)
     sources = _load_sources(root)
+    subjects = _load_subjects(root / SUBJECTS_FILE)
     passages: list[Passage] = []
     seen: dict[str, str] = {}
     files = sorted((root / PASSAGES_DIR).glob("*.yaml"))
@@ -146,7 +173,7 @@ def load_corpus(root: Path) -> Corpus:
         top = top_record(path, CorpusError, "passages file", loader=load_yaml)
         top.only({"passages"})
         for record in top.records("passages", "passage"):
-            passage = _passage(record, sources, path)
+            passage = _passage(record, sources, path, subjects)
             if passage.id in seen:
                 raise record.fail(
                     f"duplicate passage id {passage.id!r} (also in {seen[passage.id]})"
@@ -155,7 +182,7 @@ def load_corpus(root: Path) -> Corpus:
             passages.append(passage)
     glossary = _load_glossary(root / GLOSSARY_FILE)
     settings = _load_settings(root / SETTINGS_FILE)
-    return Corpus(str(root), sources, tuple(passages), glossary, settings)
+    return Corpus(str(root), sources, tuple(passages), glossary, settings, subjects)
 
 
 def _load_sources(root: Path) -> dict[str, Source]:
@@ -196,8 +223,8 @@ def _load_sources(root: Path) -> dict[str, Source]:
     return sources
 
 
-def _passage(record: Record, sources: dict[str, Source], path: Path) -> Passage:
-    record.only({"id", "source", "section", "text", "questions"})
+def _passage(record: Record, sources: dict[str, Source], path: Path, subjects: Subjects) -> Passage:
+    record.only({"id", "source", "section", "text", "questions", "subjects", "aspects"})
     passage_id = record.req("id")
     record.what = f"passage {passage_id!r}"
     if not ID_PATTERN.match(passage_id):
@@ -215,6 +242,15 @@ def _passage(record: Record, sources: dict[str, Source], path: Path) -> Passage:
         )
     section = record.text("section", optional=True)
     questions = record.strings("questions", optional=True)
+    about = record.strings("subjects", optional=True)
+    for subject in about:
+        if subjects.get(subject) is None:
+            raise record.fail(f"unknown subject {subject!r} (not in {SUBJECTS_FILE})")
+    aspects = record.strings("aspects", optional=True)
+    for aspect in aspects:
+        if aspect not in subjects.aspects:
+            known = ", ".join(subjects.aspects) or f"none: {SUBJECTS_FILE} lists no aspects"
+            raise record.fail(f"unknown aspect {aspect!r} (known: {known})")
     return Passage(
         id=passage_id,
         source=source,
@@ -225,7 +261,36 @@ def _passage(record: Record, sources: dict[str, Source], path: Path) -> Passage:
         end=span[1],
         file=path.name,
         line=record.line or 0,
+        subjects=tuple(about),
+        aspects=tuple(aspects),
     )
+
+
+def _load_subjects(path: Path) -> Subjects:
+    """subjects.yaml, if the corpus has one (without it, passages name no subjects)."""
+    from .yamlfile import Record, top_record  # noqa: PLC0415
+
+    if not path.exists():
+        return Subjects()
+    top = top_record(path, CorpusError, "subjects file")
+    top.only({"subjects", "aspects"})
+    found: list[Subject] = []
+    for record in top.records("subjects", "subject"):
+        record.only({"id", "label", "terms"})
+        subject_id = record.req("id")
+        if not ID_PATTERN.match(subject_id.replace("_", "-")):
+            raise record.fail(f"id {subject_id!r} must be lowercase letters, digits and _")
+        if any(s.id == subject_id for s in found):
+            raise record.fail(f"duplicate subject id {subject_id!r}")
+        terms = record.strings("terms")
+        if not terms:
+            raise record.fail("'terms' must list the articles' words for the subject")
+        found.append(Subject(subject_id, record.req("label").strip(), terms, record.line or 0))
+    value = top.data.get("aspects")
+    aspects = Record(value, path, CorpusError, "aspects", top.line)
+    if not isinstance(value, dict) or not value:
+        raise aspects.fail("'aspects' must map each aspect id to what it means")
+    return Subjects(tuple(found), {str(k): aspects.req(str(k)) for k in value})
 
 
 def _load_glossary(path: Path) -> tuple[GlossaryEntry, ...]:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .safety_model import Classifiers, Reading
+
 # Categories whose matches mean the writer is in danger; third_party means someone else is.
 SELF_CATEGORIES = ("self_intent", "self_harm", "overdose", "slang")
 OTHER_CATEGORIES = ("third_party", "reported_speech", "history", "imminent", "topic_mention")
@@ -315,6 +317,9 @@ class Assessment:
     medical_advice: bool  # asks for personal medication advice
     asks_dose: bool  # asks how much to take: answered with the notice alone, no quote
     rules: tuple[str, ...]  # ids of the rule groups that fired, for tests and debugging
+    # What the learned layer made of it (None: rules only), and the message's language.
+    reading: Reading | None = None
+    language: str = "en"
 
 
 Span = tuple[int, int]
@@ -384,8 +389,37 @@ def _assess_text(scan: _Scan, rules: SafetyRules) -> tuple[bool, bool, bool, boo
     return crisis, crisis and not self_danger, True, advice
 
 
-def assess(message: str, rules: SafetyRules) -> Assessment:
-    """Decide whether a message shows danger, whose and how soon, and if it asks for advice."""
+def assess(message: str, rules: SafetyRules, models: Classifiers | None = None) -> Assessment:
+    """Decide whether a message shows danger, whose and how soon, and if it asks for advice.
+
+    The rules decide first; with `models`, the classifiers catch what they miss: a crisis if
+    either says so, a check-in if either finds the message worrying.
+    """
+    found = assess_rules(message, rules)
+    if models is None:
+        return found
+    reading = models.read(normalise(message))
+    # A rule's crisis stands unless the classifier all but rules it out ("I never wanted to
+    # hurt myself"); then the message still gets the resources first, as a check-in.
+    confirmed = found.crisis and reading.check_in + reading.crisis >= reading.confirm_threshold
+    crisis = confirmed or reading.is_crisis
+    learned_only = crisis and not found.crisis
+    return Assessment(
+        crisis=crisis,
+        check_in=not crisis and (found.crisis or found.check_in or reading.needs_help),
+        about_other=reading.other >= 0.5 if learned_only else found.about_other,
+        imminent=found.imminent or (learned_only and reading.imminent >= 0.5),
+        mentions_topic=found.mentions_topic or reading.needs_help,
+        medical_advice=found.medical_advice,
+        asks_dose=found.asks_dose,
+        rules=found.rules,
+        reading=reading,
+        language=reading.language if crisis or reading.needs_help or found.check_in else "en",
+    )
+
+
+def assess_rules(message: str, rules: SafetyRules) -> Assessment:
+    """The rules' decision alone."""
     fired: list[str] = []
     scans = [_Scan(_padded(variant), rules, fired) for variant in _variants(message)]
     flags = [_assess_text(scan, rules) for scan in scans]

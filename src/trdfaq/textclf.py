@@ -1,0 +1,190 @@
+"""Small text classifiers, scored without numpy: hashed n-gram features into a logistic
+model, with or without one small hidden layer.
+
+The models are fitted at development time (benchmarks/train_safety.py, with scikit-learn) and
+shipped as one compact file each; at run time a message costs a few hundred row reads from a
+memory-mapped float16 table. The feature function here is the one training uses,
+so what a model learned is what it sees.
+
+Features of a text (after `normalise`): character n-grams of 3 to 6 over the words joined by
+single spaces (they survive typos, "suicdal" shares most of "suicidal"'s, and they see a
+little across words, "not su"), and word unigrams, bigrams and trigrams, each hashed with
+CRC-32 into `buckets` slots; counts are log-scaled and the vector is scaled to unit length.
+(Chosen by leave-one-writer-out cross-validation on the safety training data: benchmarks/
+train_safety.py; within-word character n-grams, or no trigrams, did slightly worse.)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import mmap
+import re
+import struct
+import unicodedata
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+_WORD = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)  # words, and each symbol or emoji alone
+_MAGIC = b"TRDCLF1\n"
+CHAR_SIZES = (3, 4, 5, 6)
+
+
+def normalise(text: str) -> str:
+    """NFKC, case-folded, accents kept, apostrophes unified, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    return " ".join(text.split())
+
+
+def tokens(text: str) -> list[str]:
+    """The word and symbol tokens of a normalised text (apostrophes split words)."""
+    return _WORD.findall(text)
+
+
+def features(text: str, buckets: int) -> dict[int, float]:
+    """Hashed, log-scaled, unit-length n-gram features of a text."""
+    counts: dict[int, int] = {}
+    words = tokens(normalise(text))
+
+    def add(key: str) -> None:
+        slot = zlib.crc32(key.encode("utf-8", "surrogatepass")) % buckets
+        counts[slot] = counts.get(slot, 0) + 1
+
+    line = f" {' '.join(words)} "
+    for size in CHAR_SIZES:
+        for i in range(len(line) - size + 1):
+            add(line[i : i + size])
+    for i, word in enumerate(words):
+        add("w " + word)
+        if i:
+            add(f"b {words[i - 1]} {word}")
+        if i > 1:
+            add(f"t {words[i - 2]} {words[i - 1]} {word}")
+    values = {slot: 1.0 + math.log(n) for slot, n in counts.items()}
+    norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+    return {slot: v / norm for slot, v in values.items()}
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic model over hashed features, with an optional hidden layer (ReLU).
+
+    The file: a magic line, a JSON header line ({classes, buckets, hidden, binary, meta}),
+    then little-endian float16 numbers: the first layer, `buckets` rows of `width` weights
+    (width = hidden units, or the number of outputs with no hidden layer), its `width`
+    biases; with a hidden layer, then `hidden` rows of one weight per output and the
+    outputs' biases. A binary model has one output, scored with a sigmoid.
+    """
+
+    path: Path
+    classes: tuple[str, ...]
+    buckets: int
+    hidden: int
+    binary: bool
+    meta: Mapping[str, object]
+    offset: int
+
+    @property
+    def outputs(self) -> int:
+        """How many scores the model gives."""
+        return 1 if self.binary else len(self.classes)
+
+    @property
+    def width(self) -> int:
+        """Numbers in a row of the first layer."""
+        return self.hidden or self.outputs
+
+    @classmethod
+    def load(cls, path: Path) -> Model:
+        """Read a model file's header (the weights are read on demand)."""
+        table = _mapped(path)
+        if table[: len(_MAGIC)] != _MAGIC:
+            raise ValueError(f"{path}: not a trdfaq classifier file")
+        end = table.find(b"\n", len(_MAGIC))
+        header = json.loads(table[len(_MAGIC) : end])
+        model = cls(
+            path=path,
+            classes=tuple(header["classes"]),
+            buckets=int(header["buckets"]),
+            hidden=int(header["hidden"]),
+            binary=bool(header["binary"]),
+            meta=header.get("meta", {}),
+            offset=end + 1,
+        )
+        numbers = (model.buckets + 1) * model.width
+        if model.hidden:
+            numbers += (model.hidden + 1) * model.outputs
+        if len(table) != model.offset + 2 * numbers:
+            raise ValueError(f"{path}: {len(table)} bytes, expected {model.offset + 2 * numbers}")
+        return model
+
+    def logits(self, text: str | Mapping[int, float]) -> list[float]:
+        """Raw output scores of a text (or of its `features` for this model's buckets)."""
+        found = features(text, self.buckets) if isinstance(text, str) else text
+        table, width = _mapped(self.path), self.width
+        row = struct.Struct(f"<{width}e")
+        first_bias = self.offset + 2 * width * self.buckets
+        layer = list(row.unpack_from(table, first_bias))
+        step, start = 2 * width, self.offset
+        for slot, value in found.items():
+            weights = row.unpack_from(table, start + step * slot)
+            for i in range(width):
+                layer[i] += value * weights[i]
+        if not self.hidden:
+            return layer
+        out_row = struct.Struct(f"<{self.outputs}e")
+        start = first_bias + 2 * width
+        out = list(out_row.unpack_from(table, start + 2 * self.outputs * self.hidden))
+        for unit, activation in enumerate(layer):
+            if activation > 0:
+                weights = out_row.unpack_from(table, start + 2 * self.outputs * unit)
+                out = [a + activation * w for a, w in zip(out, weights, strict=True)]
+        return out
+
+    def probabilities(self, text: str | Mapping[int, float]) -> dict[str, float]:
+        """Each class's probability (a binary model: its one class's)."""
+        scores = self.logits(text)
+        if self.binary:
+            return {self.classes[0]: 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, scores[0]))))}
+        top = max(scores)
+        exp = [math.exp(s - top) for s in scores]
+        total = sum(exp)
+        return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
+
+
+def write_model(
+    path: Path,
+    classes: Sequence[str],
+    layers: Sequence[tuple[Sequence[Sequence[float]], Sequence[float]]],
+    *,
+    binary: bool = False,
+    meta: Mapping[str, object] | None = None,
+) -> None:
+    """Write a model: `layers` is [(weights, biases)] of one or two layers, weights as rows
+    (one per input: buckets rows for the first layer, then one per hidden unit)."""
+    if not 1 <= len(layers) <= 2:
+        raise ValueError("a model has one or two layers")
+    buckets, hidden = len(layers[0][0]), len(layers[0][1]) if len(layers) == 2 else 0
+    header = {
+        "classes": list(classes),
+        "buckets": buckets,
+        "hidden": hidden,
+        "binary": binary,
+        "meta": dict(meta or {}),
+    }
+    with path.open("wb") as handle:
+        handle.write(_MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n")
+        for weights, biases in layers:
+            row = struct.Struct(f"<{len(biases)}e")
+            for values in (*weights, biases):
+                handle.write(row.pack(*(max(-65000.0, min(65000.0, float(v))) for v in values)))
+
+
+@cache
+def _mapped(path: Path) -> mmap.mmap:
+    with path.open("rb") as handle:
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)

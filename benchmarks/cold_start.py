@@ -1,58 +1,130 @@
-"""Whole-process time of a cold `trdfaq ask`, beside `python -c pass`.
+"""Whole-process time of a cold `trdfaq ask` over 30 everyday questions, beside `python -c pass`.
 
-    python benchmarks/cold_start.py [--runs 15]
+    python benchmarks/cold_start.py [--runs 3] [--first-runs 5]
 
-Each command runs once as a warm-up (which also fills the derived-data cache), then --runs
-times; the script prints the median and the spread. Bounded: a few seconds.
+The questions are the kind people type: personal context, brand names, typos, asides, a few
+out of scope; most carry a word the corpus never uses. Each question is asked --runs times
+(in a new order each round, after one warm-up that fills the derived-data cache), and the
+script prints the median over the questions of each question's median, the slowest
+question, and peak memory. "First run after install" asks one question with an empty cache
+folder, --first-runs times (a question from the set each time). Bounded: about a minute.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 QUESTIONS = [
-    "can nutrition affect treatment response?",
-    "does ECT hurt your memory?",
-    "how do I make pancakes?",  # out of scope: words the corpus lacks
+    "pregnant and my depression's bad again, is ECT safe for the baby",
+    "does ECT affect memory?",
+    "been on zoloft 2 yrs and nothing changed, what now?",
+    "how quickly does ketamine kick in",
+    "my psychiatrist mentioned rTMS, does it hurt?",
+    "is esketamine nasal spray covered by insurance",
+    "what counts as treatment resistant depression",
+    "can lithium be added to my antidepressant",
+    "hi, quick question: how long does a course of TMS last? thanks so much",
+    "my mum has tried four different pills, what else is there",
+    "are psychedelics like psilocybin legal for depression",
+    "wat is the sucess rate of electroconvulsive therapy",
+    "could thyroid medicine boost my antidepressant",
+    "what was VNS first invented for",
+    "in what situations would someone get ECT",
+    "does exercise or diet make any difference",
+    "will I have to stay overnight in hospital for ECT",
+    "is it normal to feel worse before feeling better on meds",
+    "how do I make pancakes?",
+    "can teenagers get ketamine treatment",
+    "whats the differance between TMS and ECT",
+    "does deep brain stimulation involve surgery",
+    "my husband's anxiety is through the roof since starting venlafaxine",
+    "what side effects should I watch for with aripiprazole augmentation",
+    "is there any genetic test that tells which antidepressant will work",
+    "can I drive home after a ketamine infusion",
+    "how many sessions of transcranial magnetic stimulation do people usually need",
+    "I've been depressed for years and nothing works, is there still hope?",
+    "do they put you to sleep for electroshock",
+    "is wellbutrin better than lexapro for tiredness",
 ]
 
 
-def timed(command: list[str], runs: int) -> list[float]:
-    """Wall-clock seconds of each of `runs` runs, after one warm-up run."""
-    subprocess.run(command, check=True, capture_output=True)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return times
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock seconds and peak memory (MiB) of one run of a command."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read() if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {stderr.strip()}")
+    return elapsed, usage.ru_maxrss / 1024
 
 
-def report(label: str, times: list[float]) -> None:
+def ask(question: str) -> list[str]:
+    """The command line of one cold `trdfaq ask`."""
+    return [sys.executable, "-m", "trdfaq", "ask", question]
+
+
+def line(label: str, ms: list[float], extra: str = "") -> None:
     """One line: median and range in milliseconds."""
-    ms = [t * 1000 for t in times]
     print(
-        f"{label:<52} median {statistics.median(ms):6.1f} ms  (min {min(ms):.1f}, max {max(ms):.1f})"
+        f"{label:<44} median {statistics.median(ms):6.1f} ms"
+        f"  (min {min(ms):6.1f}, max {max(ms):6.1f}){extra}"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--first-runs", type=int, default=5)
     args = parser.parse_args()
-    report("python -c pass", timed([sys.executable, "-c", "pass"], args.runs))
-    report("python -c 'import trdfaq'", timed([sys.executable, "-c", "import trdfaq"], args.runs))
-    for question in QUESTIONS:
-        command = [sys.executable, "-m", "trdfaq", "ask", question]
-        report(f"trdfaq ask {question!r}", timed(command, args.runs))
-    report(
-        "trdfaq ask --json (first question)",
-        timed([sys.executable, "-m", "trdfaq", "ask", "--json", QUESTIONS[0]], args.runs),
-    )
+    rng = random.Random(1)
+    # pip compiles bytecode when it installs a package: let the warm-up write it here too
+    # (an editable install, or PYTHONDONTWRITEBYTECODE, would compile every module every run).
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**base, "TRDFAQ_CACHE_DIR": os.path.join(folder, "warm")}
+        for label, command in [
+            ("python -c pass", [sys.executable, "-c", "pass"]),
+            ("python -c 'import trdfaq'", [sys.executable, "-c", "import trdfaq"]),
+        ]:
+            run(command, env)  # writes the bytecode
+            line(label, [run(command, env)[0] * 1000 for _ in range(max(5, args.runs))])
+
+        run(ask(QUESTIONS[0]), env)  # fills the cache
+        times: dict[str, list[float]] = {q: [] for q in QUESTIONS}
+        memory: dict[str, float] = {}
+        for _ in range(args.runs):
+            for question in rng.sample(QUESTIONS, len(QUESTIONS)):
+                elapsed, peak = run(ask(question), env)
+                times[question].append(elapsed * 1000)
+                memory[question] = max(peak, memory.get(question, 0.0))
+        medians = {q: statistics.median(t) for q, t in times.items()}
+        worst = max(medians, key=medians.__getitem__)
+        line(
+            f"trdfaq ask, {len(QUESTIONS)} questions (their medians)",
+            list(medians.values()),
+            f"  peak memory {min(memory.values()):.0f}-{max(memory.values()):.0f} MiB",
+        )
+        print(f"  slowest question: {medians[worst]:.1f} ms  {worst!r}")
+        for question in sorted(medians, key=medians.__getitem__, reverse=True)[:3]:
+            print(f"    {medians[question]:6.1f} ms  {memory[question]:4.0f} MiB  {question!r}")
+
+        first = []
+        for n in range(args.first_runs):
+            fresh = {**base, "TRDFAQ_CACHE_DIR": os.path.join(folder, f"first{n}")}
+            first.append(run(ask(QUESTIONS[n % len(QUESTIONS)]), fresh)[0] * 1000)
+        line("first run after install (empty cache)", first)
 
 
 if __name__ == "__main__":

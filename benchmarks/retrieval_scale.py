@@ -1,46 +1,182 @@
-"""Index build, cache load and query latency at 1k, 10k and 100k synthetic passages.
+"""Index build, memory, cache load and query latency at scale, beside bm25s and tantivy.
 
-    python benchmarks/retrieval_scale.py [--sizes 1000 10000 100000] [--queries 300]
+    python benchmarks/retrieval_scale.py [--sizes 10000 100000 1000000] [--queries 300]
 
-Passages are random texts drawn from a Zipf-like vocabulary of 60,000 words, 20 to 90
-words long; queries are 2 to 6 words, mostly of middling frequency. For each size it prints
-the index build time, the size and load time of the pickled index (what the on-disk cache
-holds), query latency p50/p99 over the index, and rank_bm25's own `get_scores` on the same
-tokens for comparison (a few queries only, at 100k it takes ~0.1 s each). Bounded: about a
-minute at the default sizes.
+Passages are random texts drawn from a Zipf-like vocabulary of 60,000 words, 20 to 90 words
+long. Three query sets of 1 to 6 words each:
+  rare      mostly middling-frequency words, at most one common one (the easy case);
+  zipf      words drawn by their frequency in the passages, as a question's words are;
+  frequent  2 to 4 of the 30 most frequent words, plus at most one middling one (the
+            worst case, like "depression treatment help" against an FAQ about depression).
+Each query is run on every engine in turn (round robin, so that a noisy machine slows all
+alike), and the script prints p50/p99 per engine and set, with trdfaq's ratio to each other
+engine from the same run. trdfaq is timed as `Index.search` with coverage_exponent 0 (plain
+BM25, what the others compute) and 0.5 (the coverage factor the corpus uses).
+
+bm25s (numpy backend) and tantivy are optional benchmark dependencies (`pip install
+'trdfaq[bench]'`); an engine that is not installed is left out. Memory is the index's own
+arrays and vocabulary (deep size, not counting the passages); tantivy's is the growth of the
+process's resident memory while it builds, a rough figure. Bounded: about 2 minutes at the
+default sizes, 10 or more at 1,000,000 passages.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import pickle
 import random
 import statistics
+import sys
 import tempfile
 import time
+from array import array
+from collections.abc import Callable
+from itertools import accumulate
 from pathlib import Path
 
 from trdfaq.corpus import Passage, Settings, Source
-from trdfaq.retrieval import Concept, Index, reference_bm25
+from trdfaq.retrieval import Concept, Index
 
 VOCABULARY = [f"w{i}" for i in range(60_000)]
 WEIGHTS = [1 / (rank + 1) ** 1.05 for rank in range(len(VOCABULARY))]
+CUMULATIVE = list(accumulate(WEIGHTS))
+SETTINGS = Settings(text_weight=1.0, section_weight=0.0, questions_weight=0.0, k1=1.2, b=0.5)
+
+Search = Callable[[list[str]], list[int]]
 
 
 def documents(n: int, rng: random.Random) -> list[list[str]]:
     """n random token lists."""
-    return [rng.choices(VOCABULARY, WEIGHTS, k=rng.randint(20, 90)) for _ in range(n)]
+    return [
+        rng.choices(VOCABULARY, cum_weights=CUMULATIVE, k=rng.randint(20, 90)) for _ in range(n)
+    ]
 
 
-def queries(count: int, rng: random.Random) -> list[list[str]]:
-    """Queries of 2 to 6 words: one common word at most, the rest of middling frequency."""
-    out = []
+def query_sets(count: int, rng: random.Random) -> dict[str, list[list[str]]]:
+    """The three query sets (see the module docstring)."""
+    rare, zipf, frequent = [], [], []
     for _ in range(count):
         words = [VOCABULARY[rng.randint(50, 5000)] for _ in range(rng.randint(1, 5))]
         if rng.random() < 0.5:
             words.append(VOCABULARY[rng.randint(0, 49)])
-        out.append(words)
-    return out
+        rare.append(words)
+        zipf.append(
+            list(
+                dict.fromkeys(rng.choices(VOCABULARY, cum_weights=CUMULATIVE, k=rng.randint(1, 6)))
+            )
+        )
+        words = rng.sample(VOCABULARY[:30], rng.randint(2, 4))
+        if rng.random() < 0.5:
+            words.append(VOCABULARY[rng.randint(50, 5000)])
+        frequent.append(words)
+    return {"rare": rare, "zipf": zipf, "frequent": frequent}
+
+
+def deep_size(obj: object, seen: set[int] | None = None) -> int:
+    """Bytes held by an object and everything it refers to (numpy arrays: owned data only)."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return 0
+    seen.add(id(obj))
+    size = sys.getsizeof(obj)
+    if type(obj).__module__ == "numpy" and hasattr(obj, "nbytes"):
+        return size if not obj.flags.owndata else size + obj.nbytes  # type: ignore[attr-defined]
+    if isinstance(obj, array):
+        return size
+    if isinstance(obj, dict):
+        return size + sum(deep_size(k, seen) + deep_size(v, seen) for k, v in obj.items())
+    if isinstance(obj, list | tuple | set | frozenset):
+        return size + sum(deep_size(item, seen) for item in obj)
+    for name in getattr(type(obj), "__slots__", ()):
+        size += deep_size(getattr(obj, name, None), seen)
+    if hasattr(obj, "__dict__"):
+        size += deep_size(vars(obj), seen)
+    return size
+
+
+def resident() -> int:
+    """The process's resident memory in bytes (Linux)."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * 4096
+
+
+def trdfaq_engine(
+    docs: list[list[str]], exponent: float, index: Index | None
+) -> tuple[Search, dict[str, float]]:
+    """trdfaq's Index (built once, shared by both exponents)."""
+    stats: dict[str, float] = {}
+    if index is None:
+        source = Source("synthetic", "Synthetic", None, "benchmark", "synthetic.txt", "")
+        passages = [Passage(f"p{i}", source, None, "", (), 0, 0) for i in range(len(docs))]
+        started = time.perf_counter()
+        index = Index.build(passages, {"text": docs}, SETTINGS)
+        stats["build"] = time.perf_counter() - started
+        stats["memory"] = deep_size(index.matrix)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "index.pickle"
+            path.write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+            stats["cache"] = path.stat().st_size
+            started = time.perf_counter()
+            index = pickle.loads(path.read_bytes())
+            stats["load"] = time.perf_counter() - started
+    ids = {p.id: i for i, p in enumerate(index.passages)}
+
+    def search(words: list[str]) -> list[int]:
+        concepts = [Concept(((w, 1.0),), 1.0) for w in words]
+        return [ids[h.passage.id] for h in index.search(concepts, 10, exponent)]
+
+    search.index = index  # type: ignore[attr-defined]
+    return search, stats
+
+
+def bm25s_engine(docs: list[list[str]]) -> tuple[Search, dict[str, float]] | None:
+    """bm25s with its numpy backend and the same BM25 (Lucene IDF), if installed."""
+    try:
+        import bm25s
+    except ImportError:
+        return None
+    started = time.perf_counter()
+    retriever = bm25s.BM25(k1=SETTINGS.k1, b=SETTINGS.b, method="lucene", backend="numpy")
+    retriever.index(docs, show_progress=False)
+    stats = {"build": time.perf_counter() - started}
+    stats["memory"] = deep_size(retriever.scores) + deep_size(retriever.vocab_dict)
+
+    def search(words: list[str]) -> list[int]:
+        found, _ = retriever.retrieve([words], k=10, show_progress=False, n_threads=0)
+        return found[0].tolist()
+
+    return search, stats
+
+
+def tantivy_engine(docs: list[list[str]]) -> tuple[Search, dict[str, float]] | None:
+    """tantivy (in memory, one writer thread), if installed."""
+    try:
+        import tantivy
+    except ImportError:
+        return None
+    gc.collect()
+    before = resident()
+    started = time.perf_counter()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("body", stored=False)
+    builder.add_unsigned_field("n", stored=True)
+    schema = builder.build()
+    index = tantivy.Index(schema)
+    writer = index.writer(heap_size=500_000_000, num_threads=1)
+    for n, doc in enumerate(docs):
+        writer.add_document(tantivy.Document(body=" ".join(doc), n=n))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    searcher = index.searcher()
+    stats = {"build": time.perf_counter() - started, "memory": resident() - before}
+
+    def search(words: list[str]) -> list[int]:
+        hits = searcher.search(index.parse_query(" ".join(words), ["body"]), 10).hits
+        return [searcher.doc(address)["n"][0] for _, address in hits]
+
+    return search, stats
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -50,44 +186,63 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def bench(n: int, query_count: int, rng: random.Random) -> None:
-    """Measure one corpus size and print one line."""
+    """Measure one corpus size and print its table."""
     docs = documents(n, rng)
-    source = Source("synthetic", "Synthetic", None, "benchmark", "synthetic.txt", "")
-    passages = [Passage(f"p{i}", source, None, "", (), 0, 0) for i in range(n)]
-    settings = Settings(section_weight=0.0, questions_weight=0.0)
-    started = time.perf_counter()
-    index = Index.build(passages, {"text": docs}, settings)
-    build = time.perf_counter() - started
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "index.pickle"
-        path.write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-        size = path.stat().st_size
-        started = time.perf_counter()
-        index = pickle.loads(path.read_bytes())
-        load = time.perf_counter() - started
-    qs = queries(query_count, rng)
-    latencies = []
-    for words in qs:
-        concepts = [Concept(((w, 1.0),), 1.0) for w in words]
-        started = time.perf_counter()
-        index.search(concepts, 10)
-        latencies.append((time.perf_counter() - started) * 1000)
-    reference = reference_bm25(docs, settings.k1, settings.b)
-    ref_latencies = []
-    for words in qs[: 5 if n >= 50_000 else 30]:
-        started = time.perf_counter()
-        reference.get_scores(words)
-        ref_latencies.append((time.perf_counter() - started) * 1000)
-    print(
-        f"{n:>7} passages  build {build:6.2f} s  cache {size / 2**20:6.1f} MiB, load {load:5.2f} s  "
-        f"query p50 {statistics.median(latencies):6.2f} ms  p99 {percentile(latencies, 99):6.2f} ms  "
-        f"| rank_bm25 get_scores p50 {statistics.median(ref_latencies):7.2f} ms"
-    )
+    plain, stats = trdfaq_engine(docs, 0.0, None)
+    covered, _ = trdfaq_engine(docs, 0.5, plain.index)  # type: ignore[attr-defined]
+    engines: dict[str, Search] = {"trdfaq": plain, "trdfaq+coverage": covered}
+    built = {"trdfaq": stats}
+    for name, make in (("bm25s", bm25s_engine), ("tantivy", tantivy_engine)):
+        made = make(docs)
+        if made is not None:
+            engines[name], built[name] = made
+    print(f"\n{n:,} passages")
+    for name, s in built.items():
+        extra = (
+            f", cache {s['cache'] / 2**20:.1f} MiB loads in {s['load']:.2f} s"
+            if "cache" in s
+            else ""
+        )
+        print(
+            f"  {name:<16} build {s['build']:7.2f} s  memory {s['memory'] / 2**20:7.1f} MiB{extra}"
+        )
+    sets = query_sets(query_count, rng)
+    for words in query_sets(20, random.Random(n))["zipf"]:  # warm-up: caches, lazy arrays
+        for search in engines.values():
+            search(words)
+    agreement: list[float] = []
+    for set_name, queries in sets.items():
+        times: dict[str, list[float]] = {name: [] for name in engines}
+        for words in queries:
+            results = {}
+            for name, search in engines.items():
+                started = time.perf_counter()
+                results[name] = search(words)
+                times[name].append((time.perf_counter() - started) * 1000)
+            if results.get("bm25s"):
+                agreement.append(
+                    len(set(results["trdfaq"]) & set(results["bm25s"])) / len(results["bm25s"])
+                )
+        p50 = {name: statistics.median(t) for name, t in times.items()}
+        p99 = {name: percentile(t, 99) for name, t in times.items()}
+        cells = "  ".join(f"{name} {p50[name]:6.2f} / {p99[name]:6.2f}" for name in engines)
+        print(f"  {set_name:<9} p50 / p99 ms: {cells}")
+        for other in ("bm25s", "tantivy"):
+            if other in engines:
+                print(
+                    f"  {'':<9} trdfaq / {other}: p50 {p50['trdfaq'] / p50[other]:.2f}x"
+                    f"  p99 {p99['trdfaq'] / p99[other]:.2f}x"
+                    f"  (with coverage: p50 {p50['trdfaq+coverage'] / p50[other]:.2f}x)"
+                )
+    if agreement:
+        print(
+            f"  top-10 overlap with bm25s: {statistics.mean(agreement):.3f} (float32 ties aside, 1.0)"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=300)
     args = parser.parse_args()
     rng = random.Random(42)

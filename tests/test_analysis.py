@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 
@@ -74,11 +75,41 @@ def test_stem_table_includes_inflections_that_land_in_the_vocabulary() -> None:
 
 def test_stemmer_skips_words_that_cannot_match_and_stems_the_rest_exactly() -> None:
     stemmer = Stemmer({}, ["ketamin", "memori"])
-    assert stemmer.stem("pancakes") is None  # no vocabulary stem could come from it
+    assert (
+        stemmer.stem("pancakez") is None
+    )  # not English, and no vocabulary stem could come from it
+    assert stemmer.stem("pancakes") == "pancak"  # English: its shipped stem
     assert stemmer.stem("memories") == "memori"  # not in the table: stemmed by nltk
     for word in ["ketamines", "memorial", "memorise"]:
         stem = stemmer.stem(word)
         assert stem is None or stem == snowball_stem(word)
+
+
+def test_the_table_serves_shipped_stems_without_holding_them() -> None:
+    stemmer = Stemmer({"ketamine": "ketamin"}, ["ketamin"])
+    assert stemmer.table.get("ketamine") == "ketamin"
+    assert stemmer.table.get("bicycles") == "bicycl"  # shipped
+    assert stemmer.table.get("zzqx") is None and stemmer.table.get("zzqx", "zzqx") == "zzqx"
+    assert dict(pickle.loads(pickle.dumps(stemmer.table))) == {"ketamine": "ketamin"}
+
+
+def test_everyday_english_is_stemmed_without_nltk() -> None:
+    code = (
+        "import sys; sys.modules['nltk'] = None  # importing it now fails\n"
+        "from trdfaq.analysis import Stemmer, tokenize\n"
+        "stemmer = Stemmer({}, ['pregnanc', 'babi', 'safe'])\n"
+        'text = "pregnant and my depression is bad again, is it safe for the baby? wondering"\n'
+        "print([stemmer.stem(t) for t in tokenize(text)])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    stems = [
+        snowball_stem(t)
+        for t in tokenize(
+            "pregnant and my depression is bad again, is it safe for the baby? wondering"
+        )
+    ]
+    assert result.stdout.strip() == str(stems)
 
 
 def test_stems_of_made_up_words_are_not_kept_without_bound() -> None:

@@ -1,10 +1,10 @@
 """Text analysis: tokens, stopwords, Snowball stems, typo correction.
 
-This is the only module that imports nltk, and it does so lazily: nltk takes ~0.3 s to
-import, more than a whole cached `trdfaq ask`. Stems of every word the corpus, its
-questions and its glossary use (and of their common inflections) are computed once with
-nltk when the index is built and cached with it; at query time nltk is imported only for a
-word whose stem could be in the index but is not in that table.
+This is the only module that imports nltk, and it does so lazily: nltk takes 0.4-0.7 s to
+import, more than a whole cached `trdfaq ask`. Stems come from nltk's Snowball stemmer, but
+precomputed: the stems of general English words and of the bundled corpus's words ship with
+trdfaq (lexicon.py), and the stems of a corpus's words are cached with its index. nltk is
+imported only for a word outside both whose stem could be in the index (a typo, mostly).
 """
 
 from __future__ import annotations
@@ -14,6 +14,14 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from importlib import resources
+from typing import overload
+
+from .lexicon import english_words, is_english_word, shipped_stem, shipped_stems
+
+__all__ = [  # the word list lives in lexicon.py; analysis is where text tools are found
+    "english_words",
+    "is_english_word",
+]
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 # Runs of letters or digits, with inner apostrophes ("doesn't", "brain's").
@@ -136,9 +144,15 @@ def _snowball() -> Callable[[str], str]:
     return SnowballStemmer("english").stem  # type: ignore[no-any-return]
 
 
-def snowball_stem(word: str) -> str:
-    """The Snowball (English) stem of one normalised token, computed by nltk."""
+def nltk_stem(word: str) -> str:
+    """The Snowball (English) stem of one normalised token, computed by nltk (the reference)."""
     return _snowball()(word)
+
+
+def snowball_stem(word: str) -> str:
+    """The Snowball (English) stem of one normalised token: shipped if precomputed, else nltk's."""
+    found = shipped_stem(word)
+    return found if found is not None else _snowball()(word)
 
 
 def inflections(word: str) -> set[str]:
@@ -158,11 +172,28 @@ def inflections(word: str) -> set[str]:
     return forms
 
 
+class StemTable(dict[str, str]):
+    """A corpus's stems by word; `get` also serves the shipped stems (lexicon.py), which are
+    not copied in (nor pickled with the index)."""
+
+    @overload  # type: ignore[override]
+    def get(self, word: str, default: None = None) -> str | None: ...
+    @overload
+    def get(self, word: str, default: str) -> str: ...
+
+    def get(self, word: str, default: str | None = None) -> str | None:
+        """The stem of `word`, from this table or the shipped ones, else `default`."""
+        found = dict.get(self, word)
+        if found is None:
+            found = shipped_stem(word)
+        return default if found is None else found
+
+
 class Stemmer:
-    """Snowball stems served from a precomputed table, falling back to nltk when needed."""
+    """Snowball stems served from precomputed tables, falling back to nltk when needed."""
 
     def __init__(self, table: Mapping[str, str], vocabulary: Iterable[str]) -> None:
-        self.table = dict(table)
+        self.table = StemTable(table)
         # Stems worked out for words outside the table: in memory only, and bounded, so that
         # a server fed endless made-up words does not grow.
         self._learned: dict[str, str] = {}
@@ -201,9 +232,18 @@ class Stemmer:
         return found
 
 
-def stem_table(words: Iterable[str], vocabulary: set[str] | None = None) -> dict[str, str]:
-    """Stems of `words` and their inflections (inflections kept only if in `vocabulary`)."""
-    table = {word: snowball_stem(word) for word in set(words) | set(_IRREGULAR)}
+def stem_table(
+    words: Iterable[str], vocabulary: set[str] | None = None, *, exhaustive: bool = False
+) -> dict[str, str]:
+    """Stems of `words` and of their inflections whose stem is in `vocabulary`.
+
+    Inflections are taken from the shipped stems (English words, and the forms of the bundled
+    corpus's words that land in its vocabulary: see scripts/build_lexicon.py), so that no
+    nltk is needed for them; `exhaustive` stems every inflection with nltk instead (slow:
+    tens of thousands of made-up forms), which is how the shipped stems are made.
+    """
+    known = shipped_stems()
+    table = {word: known.get(word) or nltk_stem(word) for word in set(words) | set(_IRREGULAR)}
     stems = set(table.values()) if vocabulary is None else vocabulary
     for word in list(table):
         if not word.isalpha():
@@ -211,7 +251,7 @@ def stem_table(words: Iterable[str], vocabulary: set[str] | None = None) -> dict
         for form in inflections(word):
             if form in table:  # (not `- table.keys()`: that copies the table for every word)
                 continue
-            stem = snowball_stem(form)
+            stem = nltk_stem(form) if exhaustive else known.get(form)
             if stem in stems:
                 table[form] = stem
     return table

@@ -1,37 +1,33 @@
-"""BM25 retrieval over passages: an index of precomputed term impacts, built with rank-bm25.
+"""BM25 retrieval over passages: the k best for a query's concepts, with a coverage factor.
 
-rank_bm25 scores every document in Python for every query (~120 ms at 100k passages).
-Its per-term contribution to a document's score does not depend on the query, so the index
-computes it once per (term, passage, field) with rank_bm25's own statistics and stores it
-in inverted lists; a query then only touches the passages that contain one of its terms.
-The parity test checks the result against rank_bm25's full scoring of the same tokens.
-
-rank_bm25's BM25Okapi floors the IDF of a term found in half the documents or more to a
-small epsilon (its issues #29 and #39), so on a small corpus a word like "ketamine" can
-count for nothing. The index uses the always-positive Lucene IDF instead.
+The index is a term-major matrix of precomputed BM25 impacts (see scoring.py, which owns the
+formula; rank_bm25 is the reference it is tested against): a query only touches the passages
+that contain one of its terms. Small corpora are searched in plain Python, so that a cold
+`trdfaq ask` never imports numpy; from NUMPY_THRESHOLD passages on, numpy sums the postings
+with one bincount and picks the best k with a partition (selection.py).
 """
 
 from __future__ import annotations
 
-import heapq
-import math
-from array import array
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .corpus import Passage, Settings
+from .scoring import Fields, ImpactMatrix, impact_matrix, impact_matrix_numpy, lucene_idf
+from .selection import top_k_array, top_k_items
 
 if TYPE_CHECKING:
-    from rank_bm25 import BM25Okapi
+    import numpy as np
+    import numpy.typing as npt
 
-# From this many passages on, scoring uses numpy arrays instead of Python lists (measured
-# by benchmarks/retrieval_scale.py: at 1,000 passages numpy is as quick, at 4,000 twice).
+# From this many passages on, the index is built and searched with numpy (measured by
+# benchmarks/retrieval_scale.py: at 1,000 passages numpy is as quick, at 4,000 twice).
 NUMPY_THRESHOLD = 1000
-# Up to this many scored passages, sorting them all beats a heap for the best k.
-_SORT_ALL = 300
+# Above this many (candidate, term) lookups per passage, coverage is worked out for every
+# passage at once rather than looked up for each candidate.
+_COVER_ALL = 0.25
 # Merged postings remembered, at most (the Python path only; ~100 bytes each).
 _MERGED_POSTINGS = 500_000
 
@@ -57,6 +53,8 @@ class Concept:
 
 
 Merged = tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...]]
+# A concept's share of the coverage, and the postings and credit of each of its terms found.
+Span = tuple[float, list[tuple["npt.NDArray[np.uint32]", float]]]
 
 
 class _Memo(dict[Concept, Merged]):
@@ -86,92 +84,33 @@ class Hit:
     bm25: float  # the plain BM25 score
 
 
-def lucene_idf(n_docs: int, doc_freq: int) -> float:
-    """IDF that stays positive however common a term is: log(1 + (N - df + 0.5)/(df + 0.5))."""
-    return math.log(1.0 + (n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
-
-
-def reference_bm25(documents: Sequence[Sequence[str]], k1: float, b: float) -> BM25Okapi:
-    """rank_bm25's BM25Okapi with the Lucene IDF: the scoring the index reproduces."""
-    from rank_bm25 import BM25Okapi  # noqa: PLC0415 - numpy is slow to import; build time only
-
-    class LuceneBM25(BM25Okapi):  # type: ignore[misc]
-        def _calc_idf(self, nd: dict[str, int]) -> None:
-            for word, freq in nd.items():
-                self.idf[word] = lucene_idf(self.corpus_size, freq)
-            self.average_idf = sum(self.idf.values()) / max(len(self.idf), 1)
-
-    return LuceneBM25([list(doc) for doc in documents], k1=k1, b=b)
-
-
-def field_impacts(
-    documents: Sequence[Sequence[str]], k1: float, b: float
-) -> dict[str, dict[int, float]]:
-    """Each term's BM25 contribution to each document that contains it, per rank_bm25."""
-    impacts: dict[str, dict[int, float]] = {}
-    if not documents or not any(documents):
-        return impacts
-    bm25 = reference_bm25(documents, k1, b)
-    for doc_id, freqs in enumerate(bm25.doc_freqs):
-        norm = k1 * (1 - b + b * bm25.doc_len[doc_id] / bm25.avgdl)
-        for term, tf in freqs.items():
-            weight = bm25.idf[term] * tf * (k1 + 1) / (tf + norm)
-            impacts.setdefault(term, {})[doc_id] = weight
-    return impacts
-
-
 class Index:
-    """Inverted lists of precomputed BM25 impacts over the passages' weighted fields."""
+    """The passages and the matrix of their BM25 impacts, searched by concepts."""
 
-    def __init__(
-        self,
-        passages: Sequence[Passage],
-        postings: dict[str, tuple[array[int], array[float]]],
-        idf: dict[str, float],
-    ) -> None:
+    def __init__(self, passages: Sequence[Passage], matrix: ImpactMatrix) -> None:
         self.passages = tuple(passages)
-        self.postings = postings
-        self.idf = idf
+        self.matrix = matrix
         self.max_idf = lucene_idf(len(self.passages), 0) if self.passages else 1.0
 
     @classmethod
-    def build(
-        cls,
-        passages: Sequence[Passage],
-        fields: Mapping[str, Sequence[Sequence[str]]],
-        settings: Settings,
-    ) -> Index:
+    def build(cls, passages: Sequence[Passage], fields: Fields, settings: Settings) -> Index:
         """Index passages from their analysed fields ({"text": [[stem, ...], ...], ...})."""
         weights = {
             "text": settings.text_weight,
             "section": settings.section_weight,
             "questions": settings.questions_weight,
         }
-        combined: dict[str, dict[int, float]] = {}
-        for name, documents in fields.items():
-            weight = weights[name]
-            if weight <= 0:
-                continue
-            for term, docs in field_impacts(documents, settings.k1, settings.b).items():
-                target = combined.setdefault(term, {})
-                for doc_id, impact in docs.items():
-                    target[doc_id] = target.get(doc_id, 0.0) + weight * impact
-        postings = {
-            term: (array("I", sorted(docs)), array("d", (docs[d] for d in sorted(docs))))
-            for term, docs in combined.items()
-        }
-        doc_freq: Counter[str] = Counter()
-        for doc_id in range(len(passages)):
-            doc_freq.update({t for documents in fields.values() for t in documents[doc_id]})
-        idf = {term: lucene_idf(len(passages), df) for term, df in doc_freq.items()}
-        return cls(passages, postings, idf)
+        large = len(passages) >= max(NUMPY_THRESHOLD, 1)
+        build = impact_matrix_numpy if large else impact_matrix
+        return cls(passages, build(fields, weights, settings.k1, settings.b))
 
     def __contains__(self, term: str) -> bool:
-        return term in self.postings
+        return self.matrix.postings(term) is not None
 
     def term_idf(self, term: str) -> float:
         """A term's IDF over whole passages; terms the index lacks count as the rarest."""
-        return self.idf.get(term, self.max_idf)
+        row = self.matrix.rows.get(term)
+        return self.max_idf if row is None else self.matrix.idf[row]
 
     def search(
         self, concepts: Sequence[Concept], k: int, coverage_exponent: float = 0.0
@@ -206,7 +145,7 @@ class Index:
             unit = concept.weight / total
             if len(concept.terms) == 1:  # the common case: its postings as they are
                 (term, query_weight), share = concept.terms[0], concept.term_credits()[0]
-                found = self.postings.get(term)
+                found = self.matrix.postings(term)
                 if found is not None:
                     part = share * unit
                     for doc_id, impact in zip(*found, strict=True):
@@ -218,12 +157,10 @@ class Index:
                 scores[doc_id] += part
                 covered[doc_id] += credit * unit
         if exponent:
-            final = [(-s * covered[d] ** exponent, d) for d, s in enumerate(scores) if s]
+            final = ((d, s * covered[d] ** exponent) for d, s in enumerate(scores) if s)
         else:
-            final = [(-s, d) for d, s in enumerate(scores) if s]
-        # Best score first, then corpus order. sorted() runs in C: quicker below a few hundred.
-        best = sorted(final)[:k] if len(final) <= _SORT_ALL else heapq.nsmallest(k, final)
-        return [(d, -s, covered[d], scores[d]) for s, d in best]
+            final = ((d, s) for d, s in enumerate(scores) if s)
+        return [(d, s, covered[d], scores[d]) for d, s in top_k_items(final, k)]
 
     def merged(self, concept: Concept) -> Merged:
         """A concept's postings merged: the passages with any of its terms, in corpus order,
@@ -245,7 +182,7 @@ class Index:
         for share, (term, query_weight) in sorted(
             zip(concept.term_credits(), concept.terms, strict=True)
         ):
-            postings = self.postings.get(term)
+            postings = self.matrix.postings(term)
             if postings is None:
                 continue
             for doc_id, impact in zip(*postings, strict=True):
@@ -260,10 +197,21 @@ class Index:
     def _merged(self) -> _Memo:
         return _Memo(_MERGED_POSTINGS)
 
+    @cached_property
+    def _arrays(self) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.float64]]:
+        """The matrix's passages and impacts as numpy arrays (views, not copies)."""
+        import numpy as np  # noqa: PLC0415 - only large corpora pay for numpy
+
+        return (
+            np.frombuffer(self.matrix.doc_ids, dtype=np.uint32),
+            np.frombuffer(self.matrix.impacts, dtype=np.float64),
+        )
+
     def __getstate__(self) -> dict[str, object]:
-        """What pickling keeps (the on-disk cache): not the merged postings remembered."""
+        """What pickling keeps (the on-disk cache): not what is worked out on first use."""
         state = self.__dict__.copy()
         state.pop("_merged", None)
+        state.pop("_arrays", None)
         return state
 
     def _search_numpy(
@@ -271,25 +219,95 @@ class Index:
     ) -> list[tuple[int, float, float, float]]:
         import numpy as np  # noqa: PLC0415 - only large corpora pay for numpy
 
-        n = len(self.passages)
-        scores = np.zeros(n, dtype=np.float64)
-        covered = np.zeros(n, dtype=np.float64)
+        doc_ids, impacts = self._arrays
+        rows, indptr = self.matrix.rows, self.matrix.indptr
+        scores = np.zeros(len(self.passages), dtype=impacts.dtype)
+        spans: list[Span] = []
         for concept in concepts:
-            credit = np.zeros(n, dtype=np.float64)
+            found = []
             for (term, query_weight), share in zip(
                 concept.terms, concept.term_credits(), strict=True
             ):
-                found = self.postings.get(term)
-                if found is None:
+                row = rows.get(term)
+                if row is None or indptr[row] == indptr[row + 1]:
                     continue
-                ids = np.frombuffer(found[0], dtype=np.uint32)
-                scores[ids] += query_weight * np.frombuffer(found[1], dtype=np.float64)
-                credit[ids] = np.maximum(credit[ids], share)
-            covered += credit * (concept.weight / total)
-        final = scores * covered**exponent if exponent else scores
-        candidates = np.flatnonzero(final > 0)
-        if len(candidates) > k:
-            kth = np.partition(final[candidates], len(candidates) - k)[len(candidates) - k]
-            candidates = candidates[final[candidates] >= kth]  # keeps ties at the boundary
-        order = sorted(candidates.tolist(), key=lambda d: (-final[d], d))[:k]
-        return [(d, float(final[d]), float(covered[d]), float(scores[d])) for d in order]
+                start, end = indptr[row], indptr[row + 1]
+                part = impacts[start:end]
+                # A term's passages are distinct, but add.at is quicker than fancy += anyway.
+                np.add.at(
+                    scores, doc_ids[start:end], part if query_weight == 1 else part * query_weight
+                )
+                found.append((doc_ids[start:end], share))
+            spans.append((concept.weight / total, found))
+        terms = sum(len(found) for _, found in spans)
+        if not terms:
+            return []
+        if not exponent:
+            best = top_k_array(scores, k, floor=0.0)
+            return self._ranked(best, scores[best], scores, spans)
+        # A passage's coverage is at most the sum of each concept's best credit, so its final
+        # score at most its BM25 x `scale`. The best few by BM25 set a bar (the k-th best final
+        # score among them): only passages whose BM25 could reach it need their coverage.
+        scale = sum(unit * max((c for _, c in found), default=0.0) for unit, found in spans)
+        scale **= exponent
+        first = top_k_array(scores, 4 * k, floor=0.0)
+        final = scores[first] * self._coverage_of(first, spans) ** exponent
+        candidates = first
+        if len(first) == 4 * k:  # else these are all the passages with a score
+            bar = np.partition(final, len(final) - k)[len(final) - k] / scale if scale else 0.0
+            if bar <= 0:
+                return self._ranked_all(scores, spans, k, exponent)
+            # (a hair below the bar: a passage exactly at it may tie, and division rounds)
+            candidates = np.flatnonzero(scores >= bar * (1 - 1e-9))
+            if len(candidates) * terms > _COVER_ALL * len(scores):  # then quicker: cover all
+                return self._ranked_all(scores, spans, k, exponent)
+            final = scores[candidates] * self._coverage_of(candidates, spans) ** exponent
+        order = np.lexsort((candidates, -final))[:k]
+        return self._ranked(candidates[order], final[order], scores, spans)
+
+    def _ranked_all(
+        self, scores: npt.NDArray[np.float64], spans: list[Span], k: int, exponent: float
+    ) -> list[tuple[int, float, float, float]]:
+        """The k best by BM25 x coverage ** exponent, with the coverage of every passage."""
+        import numpy as np  # noqa: PLC0415
+
+        covered = np.zeros(len(scores))
+        for unit, found in spans:
+            if len(found) == 1:  # the common case: a term's passages are distinct
+                np.add.at(covered, found[0][0], unit * found[0][1])
+            elif found:
+                credit = np.zeros(len(scores))
+                for postings, share in found:
+                    np.maximum.at(credit, postings, share)
+                covered += unit * credit
+        final = scores * covered**exponent
+        best = top_k_array(final, k, floor=0.0)
+        return self._ranked(best, final[best], scores, spans)
+
+    def _ranked(
+        self,
+        best: npt.NDArray[np.intp],
+        final: npt.NDArray[np.floating],
+        scores: npt.NDArray[np.floating],
+        spans: list[Span],
+    ) -> list[tuple[int, float, float, float]]:
+        """(passage, score, coverage, bm25) of the best passages, as plain numbers."""
+        cover = self._coverage_of(best, spans)
+        return list(
+            zip(best.tolist(), final.tolist(), cover.tolist(), scores[best].tolist(), strict=True)
+        )
+
+    @staticmethod
+    def _coverage_of(docs: npt.NDArray[np.intp], spans: list[Span]) -> npt.NDArray[np.float64]:
+        """The coverage of a few passages, looked up in each concept's postings."""
+        import numpy as np  # noqa: PLC0415
+
+        covered = np.zeros(len(docs))
+        wanted = docs.astype(np.uint32)  # as the postings are: searchsorted would copy them
+        for unit, found in spans:
+            credit = np.zeros(len(docs))
+            for postings, share in found:
+                at = np.minimum(np.searchsorted(postings, wanted), len(postings) - 1)
+                credit = np.where(postings[at] == wanted, np.maximum(credit, share), credit)
+            covered += unit * credit
+        return covered

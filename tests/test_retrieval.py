@@ -3,6 +3,8 @@ empty query, field weights, coverage, merged postings."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import math
 import pickle
 import random
@@ -30,7 +32,8 @@ def _random_documents(n: int, seed: int = 7, vocabulary: int = 400) -> list[list
 
 
 def _text_only(settings: Settings) -> Settings:
-    return Settings(
+    return replace(
+        Settings.bundled(),
         text_weight=1.0, section_weight=0.0, questions_weight=0.0, k1=settings.k1, b=settings.b
     )
 
@@ -45,7 +48,7 @@ class Reference:
     """
 
     def __init__(self, fields: dict[str, list[list[str]]], weights: dict[str, float]) -> None:
-        settings = Settings()
+        settings = Settings.bundled()
         self.fields = {name: docs for name, docs in fields.items() if weights[name] > 0}
         self.weights = weights
         self.models = {}
@@ -149,7 +152,7 @@ def test_top10_matches_rank_bm25_on_every_code_path(
     monkeypatch,
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(retrieval, "_COVER_ALL", cover_all)
-    settings = Settings(text_weight=1.0, section_weight=0.0, questions_weight=0.6)
+    settings = replace(Settings.bundled(), text_weight=1.0, section_weight=0.0, questions_weight=0.6)
     monkeypatch.setattr(retrieval, "NUMPY_THRESHOLD", 0 if build_with_numpy else 10**9)
     index = Index.build(_passages(1500), _FIELDS, settings)
     monkeypatch.setattr(retrieval, "NUMPY_THRESHOLD", 0 if search_with_numpy else 10**9)
@@ -166,7 +169,7 @@ def test_top10_matches_rank_bm25_on_every_code_path(
 
 def test_the_two_builders_make_the_same_matrix(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     fields = {"text": _random_documents(300), "section": [["h1"]] * 300, "questions": [[]] * 300}
-    settings = Settings(text_weight=1.0, section_weight=0.0, questions_weight=0.5)
+    settings = replace(Settings.bundled(), text_weight=1.0, section_weight=0.0, questions_weight=0.5)
     small = Index.build(_passages(300), fields, settings).matrix
     monkeypatch.setattr(retrieval, "NUMPY_THRESHOLD", 0)
     large = Index.build(_passages(300), fields, settings).matrix
@@ -179,7 +182,7 @@ def test_the_two_builders_make_the_same_matrix(monkeypatch) -> None:  # type: ig
 def test_a_pickled_index_searches_the_same(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(retrieval, "NUMPY_THRESHOLD", 0)
     documents = _random_documents(500)
-    index = Index.build(_passages(500), {"text": documents}, _text_only(Settings()))
+    index = Index.build(_passages(500), {"text": documents}, _text_only(Settings.bundled()))
     query = [Concept((("w3", 1.0),), 1.0), Concept((("w40", 1.0),), 2.0)]
     before = [(h.passage.id, h.score) for h in index.search(query, 10, 0.5)]  # fills _arrays
     again = pickle.loads(pickle.dumps(index))
@@ -191,7 +194,7 @@ def test_a_term_in_most_passages_still_counts() -> None:
     # BM25Okapi floors the IDF of a term found in half the documents or more; on a small
     # corpus that would rank the one passage that has both words no higher than the rest.
     documents = [["ketamine", "fast"], ["ketamine", "slow"], ["ketamine"], ["other"]]
-    index = Index.build(_passages(4), {"text": documents}, _text_only(Settings()))
+    index = Index.build(_passages(4), {"text": documents}, _text_only(Settings.bundled()))
     hits = index.search([Concept((("ketamine", 1.0),), 1.0), Concept((("fast", 1.0),), 1.0)], 4)
     assert [h.passage.id for h in hits[:1]] == ["p0"]
     assert all(h.score > 0 for h in hits)
@@ -200,7 +203,7 @@ def test_a_term_in_most_passages_still_counts() -> None:
 
 def test_coverage_is_the_share_of_query_concepts_matched() -> None:
     documents = [["ketamine", "fast"], ["ketamine"]]
-    index = Index.build(_passages(2), {"text": documents}, _text_only(Settings()))
+    index = Index.build(_passages(2), {"text": documents}, _text_only(Settings.bundled()))
     hits = index.search([Concept((("ketamine", 1.0),), 1.0), Concept((("fast", 1.0),), 3.0)], 2)
     assert [(h.passage.id, h.coverage) for h in hits] == [("p0", 1.0), ("p1", 0.25)]
 
@@ -208,9 +211,9 @@ def test_coverage_is_the_share_of_query_concepts_matched() -> None:
 @pytest.mark.parametrize("numpy_path", [False, True])
 def test_empty_corpus_and_empty_query_return_nothing(numpy_path: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(retrieval, "NUMPY_THRESHOLD", 0 if numpy_path else 10**9)
-    empty = Index.build([], {"text": []}, Settings())
+    empty = Index.build([], {"text": []}, Settings.bundled())
     assert empty.search([Concept((("x", 1.0),), 1.0)], 3) == []
-    index = Index.build(_passages(2), {"text": [["a"], ["b"]]}, _text_only(Settings()))
+    index = Index.build(_passages(2), {"text": [["a"], ["b"]]}, _text_only(Settings.bundled()))
     assert index.search([], 3) == []
     assert index.search([Concept((("zzz", 1.0),), 1.0)], 3) == []
 
@@ -218,8 +221,8 @@ def test_empty_corpus_and_empty_query_return_nothing(numpy_path: bool, monkeypat
 def test_fields_are_weighted() -> None:
     passages = _passages(2)
     fields = {"text": [["memory"], ["other"]], "section": [[], []], "questions": [[], ["memory"]]}
-    text_first = Index.build(passages, fields, Settings(text_weight=1.0, questions_weight=0.1))
-    questions_first = Index.build(passages, fields, Settings(text_weight=0.1, questions_weight=1.0))
+    text_first = Index.build(passages, fields, replace(Settings.bundled(), text_weight=1.0, questions_weight=0.1))
+    questions_first = Index.build(passages, fields, replace(Settings.bundled(), text_weight=0.1, questions_weight=1.0))
     query = [Concept((("memory", 1.0),), 1.0)]
     assert text_first.search(query, 1)[0].passage.id == "p0"
     assert questions_first.search(query, 1)[0].passage.id == "p1"
@@ -228,7 +231,7 @@ def test_fields_are_weighted() -> None:
 def test_merged_postings_take_each_passages_best_credit_and_are_remembered(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(retrieval, "_MERGED_POSTINGS", 4)
     documents = [["ache", "pain"], ["pain"], ["ache"], ["other"]]
-    index = Index.build(_passages(4), {"text": documents}, _text_only(Settings()))
+    index = Index.build(_passages(4), {"text": documents}, _text_only(Settings.bundled()))
     pain = Concept((("pain", 1.0), ("ache", 0.3)), 1.0, (1.0, 0.5))
     ids, parts, credits = index.merged(pain)
     assert ids == (0, 1, 2) and credits == (1.0, 1.0, 0.5)

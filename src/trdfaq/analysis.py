@@ -90,18 +90,6 @@ def stopwords() -> frozenset[str]:
 
 
 @cache
-def light_words() -> frozenset[str]:
-    """Words that say little about a question's topic (see data/light_words.txt)."""
-    return _word_list("light_words.txt")
-
-
-@cache
-def foreign_topics() -> frozenset[str]:
-    """Words that name a subject outside the articles (see data/foreign_topics.txt)."""
-    return _word_list("foreign_topics.txt")
-
-
-@cache
 def shorthand() -> dict[str, tuple[str, ...]]:
     """Chat shorthand and the words it stands for (see data/shorthand.txt)."""
     text = resources.files("trdfaq").joinpath("data/shorthand.txt").read_text(encoding="utf-8")

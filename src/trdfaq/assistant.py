@@ -11,15 +11,15 @@ from pathlib import Path
 
 from . import compose
 from .analysis import normalise, tokenize
-from .answer import Answer, Crisis
+from .answer import Answer, Crisis, Quote, Related
 from .cache import cache_key, cached
 from .corpus import Passage
+from .decision import Candidate
 from .engine import Engine
 from .errors import QuestionError
 from .paths import bundled_corpus_dir, bundled_prompts_dir
 from .prompts import SAFETY_FILE, Prompts
 from .query import Query
-from .retrieval import Hit
 from .safety import Assessment, SafetyRules, assess
 from .safety_model import shipped as shipped_classifiers
 
@@ -47,6 +47,10 @@ _ANAPHORA = frozenset(
     }
 )
 _ELLIPSIS = re.compile(r"^\s*(and|also|plus|what about|how about|what else|anything else)\b")
+# Quotes shown under "What the articles say about ...", at most.
+_RELATED_QUOTES = 2
+# Subjects too general to offer as "which treatment do you mean?".
+_GENERAL_SUBJECTS = frozenset({"trd", "new_treatments", "monitoring", "brain"})
 # Questions a conversation's topic is made of, at most: a follow-up leans on the question
 # before it, which may itself lean on the one before; older ones would count for little.
 TOPIC_TURNS = 3
@@ -294,65 +298,86 @@ class Conversation:
         reply = a.small_talk.get(_plain(text))
         if reply is not None:
             return self._no_match(question, reply, footer)
-        query, leaned = self._query(text)
-        hits = a.engine.search(query, k=10)
-        chosen = compose.select(hits, a.engine.corpus.settings, top_k or a.top_k)
-        if not query.topical:
-            chosen = []
+        query, leaned, earlier = self._query(text)
+        engine = a.engine
+        if not leaned and not self.topic and _refers_back(text) and not engine.subjects_of(query):
+            return self._which_subject(question, query, footer)
+        hits = engine.search(query, k=10)
+        asked = engine.subjects_of(query) | (earlier if leaned else frozenset())
+        meaning_of = f"{self.topic.questions[-1]} {text}" if leaned else text
+        found = engine.decide(engine.evidence(text, query, hits, meaning_of, asked))
+        settings = engine.corpus.settings
+        limit = top_k or a.top_k
+        chosen: list[Candidate] = []
+        if found and query.topical and found[0].probability >= settings.answer_threshold:
+            chosen = [found[0]]
+            chosen += [c for c in found[1:] if c.probability >= settings.more_threshold]
+            chosen = chosen[:limit]
         if not chosen:
+            if asked and query.topical and text.strip():
+                return self._not_covered(question, found, asked, safety, footer)
             message = prompts.empty_question if not text.strip() else prompts.no_match
             if safety.medical_advice:
                 message = prompts.medical_advice
             return self._no_match(question, message, footer)
         questions = (*self.topic.questions, text)[-TOPIC_TURNS:] if leaned else (text,)
-        self.topic = Topic(questions, tuple(h.passage.id for h in chosen[:_TOPIC_PASSAGES]))
-        return self._answered(question, query, hits, chosen, safety, footer)
+        self.topic = Topic(questions, tuple(c.passage.id for c in chosen[:_TOPIC_PASSAGES]))
+        return self._answered(question, query, found, chosen, safety, footer)
 
-    def _query(self, text: str) -> tuple[Query, bool]:
-        """The question's query, with the topic's if it leans on it; and whether it does."""
+    def _query(self, text: str) -> tuple[Query, bool, frozenset[str]]:
+        """The question's query, with the topic's if it leans on it; whether it does; and the
+        subjects of the passages last quoted (what "it" most likely is)."""
         engine = self.assistant.engine
         query = engine.analyse(text)
         if not self.topic:
-            return query, False
-        words = set(tokenize(text))
-        leans = bool(words & _ANAPHORA) or bool(_ELLIPSIS.match(normalise(text)))
-        if leans or not any(t in engine.index for c in query.concepts for t, _ in c.terms):
+            return query, False, frozenset()
+        if _refers_back(text) or not query.topical or not engine.subjects_of(query):
             weight = engine.corpus.settings.context_weight
             previous = engine.analyse(self.topic.questions[0])
             for earlier in self.topic.questions[1:]:
                 previous = engine.analyse(earlier).with_context(previous, weight)
-            return query.with_context(previous, weight), True
-        return query, False
+            subjects = frozenset(
+                s for p in self.topic.passages for s in self.assistant.passage(p).subjects
+            )
+            return query.with_context(previous, weight), True, subjects
+        return query, False, frozenset()
+
+    def _quote(
+        self, candidate: Candidate, query: Query, others: list[Candidate], folded: bool
+    ) -> Quote:
+        a = self.assistant
+        idf = a.engine.index.term_idf
+        weights = {stem: weight * idf(stem) for stem, weight in query.weights().items()}
+        passage = candidate.passage
+        agree = compose.corroborations(
+            passage, [c.passage for c in others[:6] if c is not candidate], a.profile, a.likeness
+        )
+        return compose.quote(
+            passage, candidate.probability, a.profile(passage), weights, agree, folded=folded
+        )
 
     def _answered(
         self,
         question: str,
         query: Query,
-        hits: list[Hit],
-        chosen: list[Hit],
+        found: list[Candidate],
+        chosen: list[Candidate],
         safety: Assessment,
         footer: str | None,
     ) -> Answer:
         a = self.assistant
-        profile, alike = a.profile, a.likeness
-        idf = a.engine.index.term_idf
-        rest = [h for h in hits if h not in chosen]
-        weights = {stem: weight * idf(stem) for stem, weight in query.weights().items()}
-        quotes = [
-            compose.quote(
-                hit,
-                profile(hit.passage),
-                weights,
-                compose.corroborations(hit, [h for h in hits[:6] if h is not hit], profile, alike),
-            )
-            for hit in chosen
-        ]
-        shown = [h.passage for h in chosen]
-        # Related first: other matches that share most words with the best passage, then what
-        # stands next to it in its article, then the other matches.
-        kin = [(alike(shown[0], h.passage), h.passage) for h in rest]
+        fold = a.engine.corpus.settings.fold_threshold
+        quotes = tuple(
+            self._quote(c, query, found, folded=i > 0 and c.probability < fold)
+            for i, c in enumerate(chosen)
+        )
+        shown = [c.passage for c in chosen]
+        rest = [c.passage for c in found if c not in chosen]
+        # Related first: other candidates that share most words with the best passage, then
+        # what stands next to it in its article, then the other candidates.
+        kin = [(a.likeness(shown[0], p), p) for p in rest]
         close = [p for k, p in sorted(kin, key=lambda item: -item[0]) if k >= _KINSHIP]
-        related = chain(close, a.neighbours(shown[0]), (h.passage for h in rest))
+        related = chain(close, a.neighbours(shown[0]), rest)
         follow = compose.follow_ups(shown, related, question)
         message = None
         if safety.medical_advice:
@@ -361,9 +386,72 @@ class Conversation:
             question,
             "answered",
             a.prompts.disclaimer,
-            answers=tuple(quotes),
+            answers=quotes,
             follow_ups=follow,
             message=message,
+            footer=footer,
+        )
+
+    def _not_covered(
+        self,
+        question: str,
+        found: list[Candidate],
+        asked: frozenset[str],
+        safety: Assessment,
+        footer: str | None,
+    ) -> Answer:
+        """The articles discuss the subject, not the thing asked: say so, and show what they
+        do say about the subject under its own label, never as the answer."""
+        a = self.assistant
+        subjects = a.engine.corpus.subjects
+        on_subject = [c for c in found if asked & set(c.passage.subjects)]
+        subject = next(
+            (s for c in on_subject for s in c.passage.subjects if s in asked), sorted(asked)[0]
+        )
+        about = subjects.get(subject)
+        label = about.label if about else subject
+        quotes = tuple(
+            self._quote(c, a.engine.analyse(question), found, folded=False)
+            for c in on_subject[:_RELATED_QUOTES]
+        )
+        message = a.prompts.not_covered.format(subject=label)
+        if safety.medical_advice:
+            message = f"{a.prompts.medical_advice} {message}"
+        related = Related(subject, a.prompts.related_label.format(subject=label), quotes)
+        follow = compose.follow_ups(
+            [c.passage for c in on_subject[:_RELATED_QUOTES]], (c.passage for c in found), question
+        )
+        return Answer(
+            question,
+            "not_covered",
+            a.prompts.disclaimer if quotes else a.prompts.disclaimer_unquoted,
+            follow_ups=follow or a.prompts.examples[:3],
+            message=message,
+            footer=footer,
+            related=related if quotes else None,
+        )
+
+    def _which_subject(self, question: str, query: Query, footer: str | None) -> Answer:
+        """A follow-up ("how often is it given?") with nothing before it to lean on."""
+        a = self.assistant
+        engine = a.engine
+        hits = engine.search(query, k=10)
+        found = engine.decide(engine.evidence(question, query, hits, question, frozenset()))
+        seen: list[str] = []
+        for candidate in found:
+            for subject in candidate.passage.subjects:
+                if subject not in seen and subject not in _GENERAL_SUBJECTS:
+                    seen.append(subject)
+        chips = tuple(
+            _name_referent(question, engine.corpus.subjects.get(s).terms[-1])  # type: ignore[union-attr]
+            for s in seen[:3]
+        )
+        return Answer(
+            question,
+            "no_match",
+            a.prompts.disclaimer_unquoted,
+            follow_ups=chips or a.prompts.examples[:3],
+            message=a.prompts.which_subject,
             footer=footer,
         )
 
@@ -377,6 +465,22 @@ class Conversation:
             message=message,
             footer=footer,
         )
+
+
+def _refers_back(text: str) -> bool:
+    """Whether a question leans on something said before ("how often is it given?")."""
+    return bool(set(tokenize(text)) & _ANAPHORA) or bool(_ELLIPSIS.match(normalise(text)))
+
+
+def _name_referent(question: str, name: str) -> str:
+    """The question with its first "it"/"this"/"that" replaced by a name."""
+    words = question.split()
+    for i, word in enumerate(words):
+        bare = word.strip("?.,!").casefold()
+        if bare in {"it", "this", "that", "they", "them"}:
+            words[i] = word.casefold().replace(bare, name)
+            return " ".join(words)
+    return f"{question.rstrip('?')} ({name})?"
 
 
 def _plain(text: str) -> str:

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from .analysis import sentence_spans
 from .answer import Corroboration, Crisis, CrisisResource, Quote, ResourceLink, SourceRef
-from .corpus import Passage, Settings
+from .corpus import Passage
 from .errors import QuestionError
 from .prompts import CrisisPrompts, Resource
-from .retrieval import Hit
 
 # How alike two passages' words must be to count as saying the same thing.
 CORROBORATION_OVERLAP = 0.45
@@ -122,23 +121,6 @@ def resources_reply(prompts: CrisisPrompts, region: str | None) -> Crisis:
     )
 
 
-def select(hits: Sequence[Hit], settings: Settings, top_k: int) -> list[Hit]:
-    """The hits good enough to quote: confident matches close enough to the best one."""
-    if not hits or not is_confident(hits[0], settings):
-        return []
-    best = hits[0].score
-    return [
-        hit
-        for hit in hits
-        if is_confident(hit, settings) and hit.score >= settings.relative_cutoff * best
-    ][:top_k]
-
-
-def is_confident(hit: Hit, settings: Settings) -> bool:
-    """Whether a hit matches the question well enough to be quoted at all."""
-    return hit.coverage >= settings.min_coverage and hit.bm25 >= settings.min_score
-
-
 @dataclass(frozen=True, eq=False, slots=True)
 class Profile:
     """What answers need of a passage, worked out once: source line, stems, sentences."""
@@ -181,39 +163,41 @@ def likeness(a: Profile, b: Profile) -> float:
 
 
 def corroborations(
-    hit: Hit,
-    others: Sequence[Hit],
+    shown: Passage,
+    others: Sequence[Passage],
     profile_of: Callable[[Passage], Profile],
     alike: Callable[[Passage, Passage], float],
 ) -> tuple[Corroboration, ...]:
-    """Passages from other sources among `others` that say much the same as `hit`."""
+    """Passages from other sources among `others` that say much the same as `shown`."""
     found = []
-    seen_sources = {hit.passage.source.id}
-    for other in others:
-        passage = other.passage
+    seen_sources = {shown.source.id}
+    for passage in others:
         if passage.source.id in seen_sources:
             continue
-        if alike(hit.passage, passage) >= CORROBORATION_OVERLAP:
+        if alike(shown, passage) >= CORROBORATION_OVERLAP:
             seen_sources.add(passage.source.id)
             found.append(Corroboration(passage.id, passage.text, profile_of(passage).ref))
     return tuple(found)
 
 
 def quote(
-    hit: Hit,
+    passage: Passage,
+    score: float,
     profile: Profile,
     weights: Mapping[str, float],
     corroborated_by: tuple[Corroboration, ...] = (),
+    *,
+    folded: bool = False,
 ) -> Quote:
-    """A hit as a verbatim quote with its source, and highlights by the weighted stems."""
-    passage = hit.passage
+    """A passage as a verbatim quote with its source, and highlights by the weighted stems."""
     return Quote(
         passage_id=passage.id,
         quote=passage.text,
-        score=hit.score,
+        score=score,
         source=profile.ref,
         highlights=highlights(profile, weights),
         corroborated_by=corroborated_by,
+        folded=folded,
     )
 
 

@@ -10,6 +10,24 @@ from typing import TYPE_CHECKING
 
 from .errors import CorpusError
 
+FEATURES = (  # the decision model's inputs (decision.py documents each)
+    "bm25",
+    "bm25_gap",
+    "coverage",
+    "unknown",
+    "unknown_share",
+    "meaning_text",
+    "meaning_questions",
+    "meaning_gap",
+    "lexical_rank",
+    "meaning_rank",
+    "subject_match",
+    "subject_miss",
+    "aspect_match",
+    "uncovered",
+    "uncovered_share",
+)
+
 if TYPE_CHECKING:
     from .yamlfile import Record
 
@@ -87,24 +105,41 @@ class Subjects:
 
 @dataclass(frozen=True)
 class Settings:
-    """Retrieval settings of one corpus (see corpus/retrieval.yaml for how each was chosen)."""
+    """Every ranking number of a corpus, from its retrieval.yaml (the one source: no defaults
+    here; a corpus without the file takes the bundled corpus's)."""
 
-    text_weight: float = 1.0
-    section_weight: float = 0.3
-    questions_weight: float = 0.6
-    k1: float = 1.2
-    b: float = 0.75
-    expansion_weight: float = 0.4
-    expansion_credit: float = 1.0
-    loose_credit: float = 0.5
-    coverage_exponent: float = 1.0
-    coverage_floor: float = 0.0
-    unknown_weight: float = 0.0  # 0: the IDF of a term found in no passage
-    unlisted_weight: float = 0.0  # a lacking word of no known foreign topic; 0: unknown_weight
-    context_weight: float = 0.5
-    min_coverage: float = 0.5
-    min_score: float = 0.0
-    relative_cutoff: float = 0.6
+    # BM25 over three fields (text, section heading, curated questions).
+    text_weight: float
+    section_weight: float
+    questions_weight: float
+    k1: float
+    b: float
+    # Glossary expansions: searched at expansion_weight; how fully a synonym or a looser
+    # word covers the idea it stands for.
+    expansion_weight: float
+    expansion_credit: float
+    loose_credit: float
+    # BM25 x coverage ** coverage_exponent ranks the lexical candidates.
+    coverage_exponent: float
+    coverage_floor: float  # least weight of a word in coverage (the corpus's own words)
+    unknown_weight: float  # weight in coverage of a word the corpus lacks
+    context_weight: float  # a follow-up's earlier topic, relative to its own words
+    # The decision model (decision.py): its weights, and the probabilities at which a passage
+    # is quoted as the answer, a further passage is quoted too, and a quote is shown folded.
+    decision: dict[str, float]
+    # ...and over the mean embedding of the question's words the passage lacks (which kinds
+    # of missing word matter: "addictive" does, "situations" does not).
+    decision_words: tuple[float, ...]
+    answer_threshold: float
+    more_threshold: float
+    fold_threshold: float
+
+    @classmethod
+    def bundled(cls) -> Settings:
+        """The bundled corpus's settings."""
+        from .paths import bundled_corpus_dir  # noqa: PLC0415
+
+        return _load_settings(bundled_corpus_dir() / SETTINGS_FILE)
 
 
 @dataclass(frozen=True)
@@ -115,7 +150,7 @@ class Corpus:
     sources: dict[str, Source]
     passages: tuple[Passage, ...]
     glossary: tuple[GlossaryEntry, ...] = ()
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = field(default_factory=Settings.bundled)
     subjects: Subjects = field(default_factory=Subjects)
 
 
@@ -317,16 +352,38 @@ def _load_glossary(path: Path) -> tuple[GlossaryEntry, ...]:
     return tuple(entries)
 
 
+@lru_cache(maxsize=8)
 def _load_settings(path: Path) -> Settings:
-    from .yamlfile import top_record  # noqa: PLC0415
+    from .yamlfile import Record, top_record  # noqa: PLC0415
 
     if not path.exists():
-        return Settings()
+        return Settings.bundled()
     top = top_record(path, CorpusError, "retrieval settings")
     names = Settings.__dataclass_fields__
     top.only(names)
-    values = {name: top.number(name) for name in names if name in top.data}
-    for name, value in values.items():
-        if value < 0:
+    missing = sorted(set(names) - set(top.data))
+    if missing:
+        raise top.fail(f"missing setting(s): {', '.join(missing)} (see the bundled retrieval.yaml)")
+    values: dict[str, object] = {}
+    for name in names:
+        if name == "decision":
+            record = Record(top.data[name], path, CorpusError, "decision", top.line)
+            if not isinstance(record.data, dict):
+                raise record.fail("'decision' must map each feature to its weight")
+            unknown = sorted(set(map(str, record.data)) - {"bias", *FEATURES})
+            if unknown:
+                raise record.fail(f"unknown decision feature(s): {', '.join(unknown)}")
+            values[name] = {str(k): record.number(str(k)) for k in record.data}
+            continue
+        if name == "decision_words":
+            weights = top.data[name]
+            if not isinstance(weights, list) or not all(
+                isinstance(w, (int, float)) and not isinstance(w, bool) for w in weights
+            ):
+                raise top.fail("'decision_words' must be a list of numbers")
+            values[name] = tuple(float(w) for w in weights)
+            continue
+        values[name] = top.number(name)
+        if values[name] < 0:  # type: ignore[operator]
             raise top.fail(f"{name!r} must not be negative")
-    return Settings(**values)
+    return Settings(**values)  # type: ignore[arg-type]

@@ -3,12 +3,60 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import resources
+from pathlib import Path
 
-from .analysis import sentence_spans
+from .analysis import sentence_spans, tokenize
 from .corpus import Corpus, Passage, Settings
+from .decision import Candidate, Evidence, candidates, subjects_of
+from .embedding import Embedder, Vector, cosine
 from .query import Analyzer, Query
 from .retrieval import Concept, Hit, Index
+from .textclf import Model
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """Each passage's embeddings: of its text, and the centroid of its curated questions."""
+
+    embedder: Embedder
+    texts: tuple[Vector | None, ...]
+    questions: tuple[Vector | None, ...]
+
+    @classmethod
+    def build(cls, passages: tuple[Passage, ...], embedder: Embedder) -> Meaning:
+        """Embed every passage (index build time)."""
+        return cls(
+            embedder,
+            tuple(embedder.embed(p.text) for p in passages),
+            tuple(_centroid(embedder.embed_many(p.questions)) for p in passages),
+        )
+
+    def similarities(self, vector: Vector | None) -> list[tuple[float, float]]:
+        """(text, questions) cosine similarity of a question's embedding to each passage."""
+        if vector is None:
+            return [(0.0, 0.0)] * len(self.texts)
+        return [
+            (cosine(vector, t) if t else 0.0, cosine(vector, q) if q else 0.0)
+            for t, q in zip(self.texts, self.questions, strict=True)
+        ]
+
+
+def _centroid(vectors: list[Vector | None]) -> Vector | None:
+    """The unit-length mean of some unit vectors (None if there are none)."""
+    found = [v for v in vectors if v is not None]
+    if not found:
+        return None
+    total = [sum(values) for values in zip(*found, strict=True)]
+    norm = sum(x * x for x in total) ** 0.5
+    return tuple(x / norm for x in total) if norm else None
+
+
+@cache
+def aspect_model() -> Model:
+    """The question-aspect classifier shipped in the package (benchmarks/train_aspects.py)."""
+    return Model.load(Path(str(resources.files("trdfaq").joinpath("data/aspect.clf"))))
 
 
 def passage_fields(passage: Passage) -> tuple[str, str, str]:
@@ -23,6 +71,7 @@ class Engine:
     corpus: Corpus
     analyzer: Analyzer
     index: Index
+    meaning: Meaning
     # Content stems of every passage text and sentence, computed once: answers need them
     # for highlights and corroboration on every question.
     passage_stems: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -51,7 +100,7 @@ class Engine:
             for f, name in enumerate(("text", "section", "questions"))
         }
         index = Index.build(corpus.passages, fields, corpus.settings)
-        return cls(corpus, analyzer, index)
+        return cls(corpus, analyzer, index, Meaning.build(corpus.passages, Embedder.load()))
 
     def with_settings(self, settings: Settings) -> Engine:
         """The same corpus and analyzer, re-indexed with other retrieval settings."""
@@ -61,7 +110,8 @@ class Engine:
             name: [self.analyzer.content_stems(t[f]) for t in texts]
             for f, name in enumerate(("text", "section", "questions"))
         }
-        return Engine(corpus, self.analyzer, Index.build(corpus.passages, fields, settings))
+        index = Index.build(corpus.passages, fields, settings)
+        return Engine(corpus, self.analyzer, index, self.meaning)
 
     def analyse(self, question: str) -> Query:
         """A question made ready for search."""
@@ -75,7 +125,56 @@ class Engine:
         """What pickling keeps (the on-disk cache): not the phrases remembered."""
         state = self.__dict__.copy()
         state.pop("_phrases", None)
+        state.pop("_subject_phrases", None)
+        state.pop("_field_stems", None)
         return state
+
+    def subjects_of(self, query: Query) -> frozenset[str]:
+        """The corpus subjects a question names (by the subjects' terms or their synonyms)."""
+        return subjects_of(query, self.corpus.subjects, self._subject_phrases)
+
+    @cached_property
+    def _subject_phrases(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        return {
+            s.id: tuple(tuple(self.analyzer.content_stems(t)) for t in s.terms)
+            for s in self.corpus.subjects.subjects
+        }
+
+    def evidence(
+        self, text: str, query: Query, hits: list[Hit], meaning_of: str, asked: frozenset[str]
+    ) -> Evidence:
+        """What the decision weighs for a question (`meaning_of`: the text to embed)."""
+        tokens = tuple(
+            (word, self.analyzer.stem_of(word))
+            for word in tokenize(text)
+            if word not in self.analyzer.stopwords and word.isalpha()
+        )
+        return Evidence(
+            query=query,
+            tokens=tokens,
+            hits=hits,
+            meaning=self.meaning.similarities(self.embed(meaning_of)),
+            asked=asked,
+            aspects=aspect_model().probabilities(text),
+            word_vector=self.meaning.embedder.embed,
+        )
+
+    def decide(self, evidence: Evidence) -> list[Candidate]:
+        """The candidate passages for a question, best first, each with the probability that
+        it answers the question (decision.py)."""
+        return candidates(self.corpus.passages, self._field_stems, evidence, self.corpus.settings)
+
+    @cached_property
+    def _field_stems(self) -> dict[str, frozenset[str]]:
+        """Each passage's content stems over all its fields."""
+        return {
+            p.id: frozenset(self.analyzer.content_stems(" ".join(passage_fields(p))))
+            for p in self.corpus.passages
+        }
+
+    def embed(self, text: str) -> Vector | None:
+        """A question's embedding."""
+        return self.meaning.embedder.embed(text)
 
     def search(self, query: Query, k: int = 10) -> list[Hit]:
         """The k best passages for a query."""

@@ -142,6 +142,9 @@ class Prompts:
     disclaimer: str
     disclaimer_unquoted: str
     no_match: str
+    not_covered: str
+    related_label: str
+    which_subject: str
     empty_question: str
     small_talk: tuple[SmallTalk, ...]
     medical_advice: str
@@ -167,6 +170,9 @@ def load_prompts(root: Path) -> Prompts:
         "disclaimer",
         "disclaimer_unquoted",
         "no_match",
+        "not_covered",
+        "related_label",
+        "which_subject",
         "empty_question",
         "small_talk",
         "medical_advice",
@@ -195,6 +201,9 @@ def load_prompts(root: Path) -> Prompts:
         disclaimer=_text(top, "disclaimer"),
         disclaimer_unquoted=_text(top, "disclaimer_unquoted"),
         no_match=_text(top, "no_match"),
+        not_covered=_subject_text(top, "not_covered"),
+        related_label=_subject_text(top, "related_label"),
+        which_subject=_text(top, "which_subject"),
         empty_question=_text(top, "empty_question"),
         small_talk=tuple(small_talk),
         medical_advice=_text(top, "medical_advice"),
@@ -208,6 +217,18 @@ def load_prompts(root: Path) -> Prompts:
 
 def _text(record: Record, key: str) -> str:
     return " ".join(record.req(key).split())
+
+
+def _subject_text(record: Record, key: str) -> str:
+    """A text in which the front ends put a subject's name at {subject}."""
+    text = _text(record, key)
+    try:
+        fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError as exc:
+        raise record.fail(f"{key!r}: {exc}") from None
+    if fields != {"subject"}:
+        raise record.fail(f"{key!r} must use {{subject}} once, and no other field")
+    return text
 
 
 def _labels(top: Record) -> dict[str, str]:

@@ -10,8 +10,7 @@ from .analysis import (
     Speller,
     Stemmer,
     edit_distance,
-    foreign_topics,
-    light_words,
+    is_english_word,
     shorthand,
     snowball_stem,
     stem_table,
@@ -61,8 +60,8 @@ def _by_length(words: frozenset[str]) -> tuple[str, ...]:
 
 # Glossary phrase concepts an Engine remembers, at most.
 _PHRASES_REMEMBERED = 10_000
-# How much a light word (data/light_words.txt) counts towards coverage, against a topic word.
-LIGHT_FACTOR = 0.2
+# How much a number (an age, a year, a count of pills) counts towards coverage, against a word.
+NUMBER_FACTOR = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +72,11 @@ class Query:
     concepts: tuple[Concept, ...]
     stems: frozenset[str]  # the question's own content stems, after typo correction
     corrections: tuple[tuple[str, str], ...] = ()  # (typed, understood as)
-    # Whether it has a word that is not light (data/light_words.txt, numbers): something to
-    # answer about. "my son is 12, what time should he go?" has none, and gets no quote.
+    # Whether it has a word the corpus (or its glossary) knows: something to answer about.
     topical: bool = True
+    # Content words neither the corpus nor its glossary has ("zoloft" aside, "insurance"): the
+    # decision model weighs them (a harmless aside, or a subject the articles lack).
+    unknown: tuple[str, ...] = ()
 
     def weights(self) -> dict[str, float]:
         """Each search term with its largest weight in the query."""
@@ -104,6 +105,7 @@ class Query:
             self.stems,
             self.corrections,
             self.topical or previous.topical,
+            self.unknown,
         )
 
 
@@ -116,12 +118,8 @@ class Analyzer:
         speller_words: Sequence[str],
         expansions: Expansions,
         vocabulary: Iterable[str],
-        light: Iterable[str] = (),
-        foreign: Iterable[str] = (),
     ) -> None:
         self.vocabulary = frozenset(vocabulary)
-        self.light = frozenset(light)
-        self.foreign = frozenset(foreign)
         self.stemmer = Stemmer(stems, self.vocabulary)
         self.speller = Speller(tuple(speller_words))
         self.expansions = expansions
@@ -137,23 +135,20 @@ class Analyzer:
         phrases = [tokenize(p) for e in glossary for p in (*e.terms, *e.also)]
         spelt_out = {w for words in shorthand().values() for w in words}
         words = {t for tokens in token_lists + phrases for t in tokens}
-        words |= stopwords() | light_words() | spelt_out
+        words |= stopwords() | spelt_out
         table = {word: snowball_stem(word) for word in words}  # inflections come below
         documents = [[table[t] for t in tokens if t not in stopwords()] for tokens in token_lists]
         vocabulary = {s for doc in documents for s in doc}
-        # Add the inflections that land in the vocabulary or on a glossary or light word
-        # ("zaps" for the glossary's "zap"). Foreign words ("grape", "grapes") are stemmed
-        # when a question has one (`_foreign_stem`): 3,000 words would double the table.
-        light = {table[w] for w in light_words()}
-        table = stem_table(words, vocabulary | {table[t] for p in phrases for t in p} | light)
+        # Add the inflections that land in the vocabulary or on a glossary word ("zaps" for
+        # the glossary's "zap").
+        table = stem_table(words, vocabulary | {table[t] for p in phrases for t in p})
         frequency: dict[str, int] = {}
         for tokens in token_lists:
             for token in tokens:
                 if token.isalpha() and token not in stopwords():
                     frequency[token] = frequency.get(token, 0) + 1
         speller_words = sorted(frequency, key=lambda w: (-frequency[w], w))
-        foreign = {snowball_stem(w) for w in foreign_topics()} - vocabulary
-        analyzer = cls(table, speller_words, {}, vocabulary, light, foreign)
+        analyzer = cls(table, speller_words, {}, vocabulary)
         analyzer.expansions = analyzer._compile_glossary(glossary)
         analyzer.longest_phrase = max((len(p) for p in analyzer.expansions), default=0)
         return analyzer, documents
@@ -179,6 +174,10 @@ class Analyzer:
 
     def _stem(self, token: str) -> str:
         return self.stemmer.stem(token) or token
+
+    def stem_of(self, word: str) -> str:
+        """A word's stem as the index has it (the word itself if it is outside the index)."""
+        return self._stem(word)
 
     def content_stems(self, text: str) -> list[str]:
         """The stems of a text's non-stopword tokens."""
@@ -212,8 +211,10 @@ class Analyzer:
             if token in self.stopwords:
                 stems.append(self.stemmer.table.get(token, token))
                 continue
-            stem = self.stemmer.stem(token) or self._foreign_stem(token)
-            if stem is None or not self._known(stem):
+            stem = self.stemmer.stem(token)
+            # Only a token that is no English word is taken for a typo: "wont" is not "won",
+            # "share" not "shape", "services" not "series".
+            if (stem is None or not self._known(stem)) and not is_english_word(token):
                 fixed = self.speller.correct(token)
                 if fixed is not None and fixed != token:
                     corrections.append((token, fixed))
@@ -243,25 +244,13 @@ class Analyzer:
         for stem, count in counts.items():
             concepts.append(Concept(((stem, float(count)),), self._weight(stem, index, settings)))
         own_stems = frozenset(stems[i] for i in content)
-        topical = not all(map(self._light, own_stems))
-        return Query(question, tuple(concepts), own_stems, tuple(corrections), topical)
+        known = [s for s in own_stems if self._known(s) and not _number(s)]
+        unknown = tuple(sorted(s for s in own_stems if not self._known(s) and not _number(s)))
+        return Query(question, tuple(concepts), own_stems, tuple(corrections), bool(known), unknown)
 
     def _known(self, stem: str) -> bool:
-        """Whether a stem is a word, not a typo: the corpus's, the glossary's or a listed one
-        ("lol" is a light word, not "ll"; "dogs" a foreign one, not "does")."""
-        return (
-            stem in self.vocabulary
-            or stem in self._phrase_words
-            or stem in self.light
-            or stem in self.foreign
-        )
-
-    def _foreign_stem(self, token: str) -> str | None:
-        """The stem of a word outside the stem table, if it is an inflection of a foreign word."""
-        if not token.isalpha():
-            return None
-        stem = snowball_stem(token)
-        return stem if stem in self.foreign else None
+        """Whether the corpus or its glossary has a stem."""
+        return stem in self.vocabulary or stem in self._phrase_words
 
     def _misspelt_function_word(self, tokens: list[str], i: int) -> str | None:
         """The stopword a short token is a typo of ("wat" -> "what"), if it clearly is one.
@@ -274,8 +263,8 @@ class Analyzer:
         token = tokens[i]
         if token in self.stopwords or not 2 <= len(token) <= 5 or not token.isalpha():
             return None
-        stem = self.stemmer.table.get(token) or self._foreign_stem(token)
-        known = stem is not None and self._known(stem)
+        stem = self.stemmer.table.get(token)
+        known = (stem is not None and self._known(stem)) or is_english_word(token)
         if known and not (i == 0 and len(tokens) > 1 and tokens[1] != "of"):
             return None
         candidates = _QUESTION_WORDS if known else self.stopwords
@@ -311,30 +300,19 @@ class Analyzer:
         )
 
     def _weight(self, stem: str, index: Index, settings: Settings) -> float:
-        """How much a term counts towards coverage: its IDF within bounds, less if light.
+        """How much a term counts towards coverage: its IDF, at least `coverage_floor`.
 
         In a corpus about one subject its own words ("depression") are in most passages and
-        so have almost no IDF, yet they are what makes a question in scope: coverage counts
-        each word at least `coverage_floor`. A word the corpus lacks counts `unknown_weight` if
-        it names a subject outside the articles (data/foreign_topics.txt: "migraines",
-        "insurance", "driving"), `unlisted_weight` if it is on neither list (most often the
-        colour of an everyday question: "telly", "clockwork"), and little if it is
-        light. Numbers count as light words: an age, a year, a count of pills.
+        so have almost no IDF, yet they are what makes a question in scope, hence the floor.
+        A word the corpus lacks weighs `unknown_weight`: whether it is a harmless aside or a
+        subject the articles lack is the decision model's to judge (decision.py), from the
+        whole question. Numbers count little: an age, a year, a count of pills.
         """
-        light = self._light(stem)
         if stem in index:
             weight = max(index.term_idf(stem), settings.coverage_floor)
-        elif light:  # not a topic the corpus lacks, just a word it does not use
-            weight = settings.coverage_floor
         else:
-            unknown = settings.unknown_weight or index.term_idf(stem)
-            listed = stem in self.foreign or not settings.unlisted_weight
-            weight = unknown if listed else settings.unlisted_weight
-        return weight * (LIGHT_FACTOR if light else 1.0)
-
-    def _light(self, stem: str) -> bool:
-        """Whether a stem says little about a question's topic: a light word or a number."""
-        return stem in self.light or any(ch.isdigit() for ch in stem)
+            weight = settings.unknown_weight
+        return weight * (NUMBER_FACTOR if _number(stem) else 1.0)
 
     def _phrases(self, stems: list[str]) -> list[tuple[int, int, tuple[tuple[str, bool], ...]]]:
         """Glossary phrases found in a stem sequence: longest first, not overlapping."""
@@ -362,3 +340,7 @@ class Analyzer:
     def _heads(self) -> frozenset[str]:
         """The stems glossary phrases start with."""
         return frozenset(phrase[0] for phrase in self.expansions)
+
+
+def _number(stem: str) -> bool:
+    return any(ch.isdigit() for ch in stem)

@@ -396,8 +396,8 @@ def assess(message: str, rules: SafetyRules, models: Classifiers | None = None) 
     either says so, a check-in if either finds the message worrying.
     """
     found = assess_rules(message, rules)
-    if models is None:
-        return found
+    if models is None or not any(ch.isalpha() for ch in message):
+        return found  # no word to read ("?!?", "123"): the classifier has nothing to go on
     reading = models.read(normalise(message))
     # A rule's crisis stands unless the classifier all but rules it out ("I never wanted to
     # hurt myself"); then the message still gets the resources first, as a check-in.

@@ -72,7 +72,9 @@ def questions(assistant: Assistant) -> list[Question]:
             text = item["question"]
             query = engine.analyse(text)
             hits = engine.search(query, k=10)
-            found = engine.decide(engine.evidence(text, query, hits, text, engine.subjects_of(query)))
+            found = engine.decide(
+                engine.evidence(text, query, hits, text, engine.subjects_of(query))
+            )
             if not found:
                 continue
             wanted = [_norm(e) for e in item.get("expect", [])]
@@ -116,7 +118,9 @@ def outcomes(qs: list[Question], probs: list[np.ndarray], threshold: float) -> d
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--write", action="store_true", help="rewrite corpus/retrieval.yaml")
     args = parser.parse_args()
     assistant = Assistant.load(use_cache=False)
@@ -141,7 +145,9 @@ def main() -> None:
     for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
         f = outcomes(qs, probs, t)
         print(f"  at {t:.1f}:", {k: round(float(v), 3) for k, v in f.items()})
-    print(f"leave-one-file-out at threshold {threshold:.2f}:", {k: round(v, 3) for k, v in cv.items()})
+    print(
+        f"leave-one-file-out at threshold {threshold:.2f}:", {k: round(v, 3) for k, v in cv.items()}
+    )
     for group in groups:
         idx = [i for i, q in enumerate(qs) if q.group == group]
         f = outcomes([qs[i] for i in idx], [probs[i] for i in idx], threshold)

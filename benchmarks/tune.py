@@ -45,7 +45,7 @@ def main() -> None:
             scores["hit@1"]
             + scores["hit@3"]
             + scores["out_of_scope_rejected"]
-            - 0.02 * scores["false_abstentions"]
+            - 2.0 * scores["refused"]
         )
         results.append((key, scores, dict(zip(names, values, strict=True))))
     results.sort(key=lambda r: -r[0])
@@ -53,7 +53,7 @@ def main() -> None:
     for key, scores, values in results[: args.top]:
         print(
             f"{key:.3f} h1={scores['hit@1']:.3f} h3={scores['hit@3']:.3f} "
-            f"oos={scores['out_of_scope_rejected']:.2f} fa={scores['false_abstentions']} {values}"
+            f"oos={scores['out_of_scope_rejected']:.2f} refused={scores['refused']:.3f} {values}"
         )
 
 

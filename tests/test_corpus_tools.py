@@ -19,6 +19,7 @@ from trdfaq.corpus import find_span, load_corpus, normalise_space
 from trdfaq.corpus_tools import draft_article, read_article
 from trdfaq.corpus_tools.markup import html_blocks, inline_markdown, markdown_blocks
 from trdfaq.corpus_tools.promotion import promotion
+from trdfaq.paths import bundled_corpus_dir
 
 from .conftest import DATA
 
@@ -389,6 +390,16 @@ def _add_source(source_id: str, text: str) -> Callable[[Path], None]:
     return add
 
 
+def _quoted(passage_id: str, sentence: str) -> Callable[[Path], None]:
+    """A garden passage quoting a sentence that is added to the garden article first."""
+
+    def add(corpus: Path) -> None:
+        _append("sources/garden.txt", f"\n{sentence}\n")(corpus)
+        _passage(passage_id, "garden", f'"{sentence}"')(corpus)
+
+    return add
+
+
 def _passage(passage_id: str, source: str, text: str, *questions: str) -> Callable[[Path], None]:
     asked = "".join(f"      - {q}\n" for q in questions or (f"{passage_id} a?", f"{passage_id} b?"))
     entry = f"  - id: {passage_id}\n    source: {source}\n    section: null\n"
@@ -523,6 +534,35 @@ CASES = [
         0, 1,
     ),
     (
+        "hype",
+        _quoted("garden-best", "A groundbreaking way to grow lettuce in any garden."),
+        "passages/garden.yaml:20: warning: passage 'garden-best' has a line that looks like "
+        "promotion (hype): 'A groundbreaking way to grow lettuce in any garden.'",
+        0, 1,
+    ),
+    (
+        "clinic as authority",
+        _quoted("garden-clinic", "The Green Valley Plant Clinic says copper works."),
+        "passages/garden.yaml:20: warning: passage 'garden-clinic' has a line that looks like "
+        "promotion (a clinic named as the authority): "
+        "'The Green Valley Plant Clinic says copper works.'",
+        0, 1,
+    ),
+    (
+        "dangling lead-in",
+        _quoted("garden-list", "Try these three ways to stop slugs eating lettuce:"),
+        "passages/garden.yaml:20: warning: passage 'garden-list' ends on a lead-in (':') with "
+        "nothing after it: add what it introduces, or cut the line",
+        0, 1,
+    ),
+    (
+        "duplicate glossary phrase",
+        _append("glossary.yaml", "  - terms: [chain]\n    also: [drive chain]\n"),
+        "glossary.yaml:9: warning: glossary phrase 'chain' is also in the entry at line 4: "
+        "keep it in one entry",
+        0, 1,
+    ),
+    (
         "glossary term",
         _append("glossary.yaml", "  - terms: [unicycle, chains]\n    also: [monocycle]\n"),
         "glossary.yaml:9: warning: glossary term 'unicycle' does not occur in any passage (after "
@@ -634,3 +674,41 @@ def test_normalised_text_of_fixture_articles_agrees_across_formats(tmp_path: Pat
         draft_sleep(fmt, tmp_path / fmt)
         texts.add(tuple(normalise_space(str(p["text"]))[0] for p in _passages(tmp_path / fmt)))
     assert len(texts) == 1
+
+
+def test_check_flags_a_passage_whose_aspects_are_missing(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(bundled_corpus_dir(), corpus)
+    path = corpus / "passages" / "pointhealth.yaml"
+    text = path.read_text(encoding="utf-8")
+    labels = "    aspects: [outlook, overview]\n"
+    assert labels in text
+    path.write_text(text.replace(labels, "", 1), encoding="utf-8")
+    result = trdfaq_run("corpus", "check", "--strict", str(corpus))
+    assert result.returncode == 1
+    assert "passage 'ph-final-thoughts' names no aspects: say what it answers" in result.stdout
+
+
+def test_every_corroboration_the_corpus_can_show_states_the_same_claim() -> None:
+    import yaml
+
+    from trdfaq import Assistant
+
+    assistant = Assistant.load()
+    labelled = {
+        frozenset((item["a"], item["b"])): item["same_claim"]
+        for item in yaml.safe_load((DATA / "corroboration.yaml").read_text(encoding="utf-8"))
+    }
+    overlap = assistant.engine.corpus.settings.corroboration_overlap
+    passages = assistant.engine.corpus.passages
+    shown = [
+        frozenset((a.id, b.id))
+        for i, a in enumerate(passages)
+        for b in passages[i + 1 :]
+        if a.source.id != b.source.id
+        and max(assistant.likeness(a, b), assistant.likeness(b, a)) >= overlap
+    ]
+    assert shown, "no corroboration left to show"
+    unlabelled = [sorted(pair) for pair in shown if pair not in labelled]
+    assert not unlabelled, f"label these pairs in tests/data/corroboration.yaml: {unlabelled}"
+    assert all(labelled[pair] for pair in shown), [sorted(p) for p in shown if not labelled[p]]

@@ -80,3 +80,59 @@ def test_missing_labels_mapping(prompts_copy: Path) -> None:
     _edit(prompts_copy, r"^labels:\n(?:(?:  .*|\s*#.*)?\n)*", "")
     with pytest.raises(PromptError, match="missing required key 'labels'"):
         load_prompts(prompts_copy)
+
+
+# --- reading level ---------------------------------------------------------------------------
+
+
+def _syllables(word: str) -> int:
+    """Vowel groups, less a silent final e: the usual estimate behind readability formulas."""
+    word = word.casefold()
+    groups = len(re.findall(r"[aeiouy]+", word))
+    if word.endswith("e") and not word.endswith(("le", "ee")) and groups > 1:
+        groups -= 1
+    return max(groups, 1)
+
+
+def flesch_kincaid_grade(text: str) -> float:
+    """The Flesch-Kincaid grade level: 0.39 words/sentence + 11.8 syllables/word - 15.59."""
+    sentences = [s for s in re.split(r"[.!?]+(?:\s|$)", text) if s.strip()]
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
+    syllables = sum(_syllables(w) for w in words)
+    return 0.39 * len(words) / len(sentences) + 11.8 * syllables / len(words) - 15.59
+
+
+def test_the_grade_formula_matches_known_texts() -> None:
+    assert flesch_kincaid_grade("The cat sat on the mat.") < 1
+    hard = (
+        "Electroconvulsive therapy demonstrates considerable effectiveness in "
+        "treatment-resistant presentations, notwithstanding cognitive adverse effects."
+    )
+    assert flesch_kincaid_grade(hard) > 16
+
+
+def test_what_a_distressed_person_reads_is_at_grade_eight_or_below() -> None:
+    prompts = load_prompts(ROOT / "prompts")
+    crisis = prompts.crisis
+    texts = {
+        "disclaimer": prompts.disclaimer,
+        "disclaimer_unquoted": prompts.disclaimer_unquoted,
+        "no_match": prompts.no_match,
+        "not_covered": prompts.not_covered.format(subject="ketamine"),
+        "medical_advice": prompts.medical_advice,
+        "crisis.message_self": crisis.message_self,
+        "crisis.message_other": crisis.message_other,
+        "crisis.message_check_in": crisis.message_check_in,
+        "crisis.check_in_question": crisis.check_in_question,
+        "crisis.closing": crisis.closing,
+    }
+    grades = {name: round(flesch_kincaid_grade(text), 1) for name, text in texts.items()}
+    assert all(grade <= 8 for grade in grades.values()), grades
+
+
+def test_the_about_text_says_what_happens_to_questions() -> None:
+    prompts = load_prompts(ROOT / "prompts")
+    assert "not stored" in prompts.about_text()
+    logged = prompts.about_text(logged=True)
+    assert "not stored" not in logged and "log" in logged
+    assert "peer-reviewed" in prompts.about

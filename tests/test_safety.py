@@ -266,27 +266,6 @@ def test_a_crisis_at_the_very_end_of_a_long_message_is_found(rules: SafetyRules)
     assert assess("what does ECT feel like? " * 4000 + "i want to die", rules).crisis
 
 
-# --- speed ---------------------------------------------------------------------------------
-
-
-def test_a_thousand_characters_take_well_under_a_millisecond(rules: SafetyRules) -> None:
-    # Long questions about treatment take about 0.5 ms on a quiet machine (short ones 0.1 ms).
-    # The bound is loose so a busy CI machine does not fail it, while a pattern that
-    # backtracks badly still would.
-    everyday = [c["text"] for c in BENIGN if not c.get("topic")]
-    questions = PHRASINGS["general"] + PHRASINGS["advice"] + everyday
-    messages = [" ".join(questions[i:] + questions[:i])[:1000] for i in range(0, 200, 10)]
-    best = min(_seconds_per_message(messages, rules) for _ in range(3))
-    assert best < 0.005, f"{best * 1000:.2f} ms per 1,000-character message"
-
-
-def _seconds_per_message(messages: list[str], rules: SafetyRules) -> float:
-    started = time.process_time()
-    for message in messages:
-        assess(message, rules)
-    return (time.process_time() - started) / len(messages)
-
-
 # --- the speed gate ------------------------------------------------------------------------
 
 

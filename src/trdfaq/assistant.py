@@ -56,8 +56,6 @@ _GENERAL_SUBJECTS = frozenset({"trd", "new_treatments", "monitoring", "brain"})
 TOPIC_TURNS = 3
 # Passages a topic remembers, at most (the ones last quoted).
 _TOPIC_PASSAGES = 3
-# Share of words two passages must have in common for one to be a follow-up to the other.
-_KINSHIP = 0.3
 # Passage pairs whose likeness is remembered, at most (all pairs of a 400-passage corpus).
 _LIKENESS_MEMORY = 80_000
 _NOT_WORD = re.compile(r"[^\w\s']+")
@@ -265,7 +263,10 @@ class Conversation:
         """
         a = self.assistant
         prompts = a.prompts
-        safety = assess(question, a.safety, shipped_classifiers())
+        # A message that is exactly a greeting, a thank-you or a goodbye ("hi", "thanks") gives
+        # the classifier next to nothing to read; the rules still read it.
+        greeting = _plain(question) in a.small_talk
+        safety = assess(question, a.safety, None if greeting else shipped_classifiers())
         # A message in another language with no region given: findahelpline.com first.
         first = "INTL" if self.region is None and safety.language != "en" else None
         if safety.crisis:
@@ -303,7 +304,11 @@ class Conversation:
         if not leaned and not self.topic and _refers_back(text) and not engine.subjects_of(query):
             return self._which_subject(question, query, footer)
         hits = engine.search(query, k=10)
-        asked = engine.subjects_of(query) | (earlier if leaned else frozenset())
+        # A follow-up that names a subject of its own ("what about TMS?") asks about that one
+        # (what it asks, "does it affect memory", still comes from before); otherwise about
+        # what was last quoted.
+        own = engine.subjects_of(engine.analyse(text)) if leaned else frozenset()
+        asked = (own or earlier) if leaned else engine.subjects_of(query)
         meaning_of = f"{self.topic.questions[-1]} {text}" if leaned else text
         found = engine.decide(engine.evidence(text, query, hits, meaning_of, asked))
         settings = engine.corpus.settings
@@ -350,7 +355,11 @@ class Conversation:
         weights = {stem: weight * idf(stem) for stem, weight in query.weights().items()}
         passage = candidate.passage
         agree = compose.corroborations(
-            passage, [c.passage for c in others[:6] if c is not candidate], a.profile, a.likeness
+            passage,
+            [c.passage for c in others[:6] if c is not candidate],
+            a.profile,
+            a.likeness,
+            a.engine.corpus.settings.corroboration_overlap,
         )
         return compose.quote(
             passage, candidate.probability, a.profile(passage), weights, agree, folded=folded
@@ -376,7 +385,7 @@ class Conversation:
         # Related first: other candidates that share most words with the best passage, then
         # what stands next to it in its article, then the other candidates.
         kin = [(a.likeness(shown[0], p), p) for p in rest]
-        close = [p for k, p in sorted(kin, key=lambda item: -item[0]) if k >= _KINSHIP]
+        close = [p for k, p in sorted(kin, key=lambda item: -item[0]) if k >= a.engine.corpus.settings.kinship]
         related = chain(close, a.neighbours(shown[0]), rest)
         follow = compose.follow_ups(shown, related, question)
         message = None

@@ -162,7 +162,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
             {"line": o.case.line, "turns": list(o.case.turns), "kind": o.case.kind, "why": o.why}
             for o in report.failures()
         ]
-        print(json.dumps({"scores": scores, "failures": failures}, indent=2))
+        categories = report.categories()
+        print(
+            json.dumps({"scores": scores, "categories": categories, "failures": failures}, indent=2)
+        )
         return EXIT_OK
     for outcome in report.failures():
         turns = " → ".join(outcome.case.turns)
@@ -172,6 +175,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     width = max(len(k) for k in scores)
     for name, value in scores.items():
         print(f"{name:<{width}}  {value}")
+    categories = report.categories()
+    if categories:
+        width = max(len(k) for k in categories)
+        print(f"\n{'tier/category':<{width}}  {'n':>4}  crisis   help")
+        for name, row in categories.items():
+            print(f"{name:<{width}}  {row['n']:>4}  {row['crisis']:>6.2f}  {row['help']:>5.2f}")
     return EXIT_OK
 
 

@@ -11,14 +11,11 @@ from .corpus import Passage
 from .errors import QuestionError
 from .prompts import CrisisPrompts, Resource
 
-# How alike two passages' words must be to count as saying the same thing.
-CORROBORATION_OVERLAP = 0.45
-
 
 def source_ref(passage: Passage) -> SourceRef:
     """The source line of a passage."""
     source = passage.source
-    return SourceRef(source.id, source.title, source.publisher, passage.section)
+    return SourceRef(source.id, source.shown_title, source.publisher, passage.section)
 
 
 def resolve_region(code: str | None, crisis: CrisisPrompts) -> str | None:
@@ -167,14 +164,16 @@ def corroborations(
     others: Sequence[Passage],
     profile_of: Callable[[Passage], Profile],
     alike: Callable[[Passage, Passage], float],
+    overlap: float,
 ) -> tuple[Corroboration, ...]:
-    """Passages from other sources among `others` that say much the same as `shown`."""
+    """Passages from other sources among `others` that say much the same as `shown` (their
+    likeness reaches `overlap`)."""
     found = []
     seen_sources = {shown.source.id}
     for passage in others:
         if passage.source.id in seen_sources:
             continue
-        if alike(shown, passage) >= CORROBORATION_OVERLAP:
+        if alike(shown, passage) >= overlap:
             seen_sources.add(passage.source.id)
             found.append(Corroboration(passage.id, passage.text, profile_of(passage).ref))
     return tuple(found)

@@ -52,6 +52,15 @@ class Source:
     file: str
     text: str
     title_is_descriptive: bool = False
+    url: str | None = None  # where it was published, when known
+    published: str | None = None  # its publication date, as the article gives it
+    accessed: str | None = None  # when the text was copied
+    promotes: str | None = None  # what it promotes ("ketamine clinics"), when it does
+
+    @property
+    def shown_title(self) -> str:
+        """The title as shown with a quote: an article without a title of its own says so."""
+        return f"Untitled article ({self.title})" if self.title_is_descriptive else self.title
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,9 @@ class Settings:
     coverage_floor: float  # least weight of a word in coverage (the corpus's own words)
     unknown_weight: float  # weight in coverage of a word the corpus lacks
     context_weight: float  # a follow-up's earlier topic, relative to its own words
+    number_factor: float  # how much a number counts in coverage, against a word
+    candidates: int  # passages each signal (BM25, meaning) puts forward to the decision
+    risk_question: float  # P(asks about risks) from which only a passage on risks answers
     # The decision model (decision.py): its weights, and the probabilities at which a passage
     # is quoted as the answer, a further passage is quoted too, and a quote is shown folded.
     decision: dict[str, float]
@@ -133,6 +145,8 @@ class Settings:
     answer_threshold: float
     more_threshold: float
     fold_threshold: float
+    corroboration_overlap: float  # shared words for another source to "say the same"
+    kinship: float  # shared words for a passage to be offered as a follow-up
 
     @classmethod
     def bundled(cls) -> Settings:
@@ -228,7 +242,20 @@ def _load_sources(root: Path) -> dict[str, Source]:
     top.only({"sources"})
     sources: dict[str, Source] = {}
     for record in top.records("sources", "source"):
-        record.only({"id", "title", "title_is_descriptive", "publisher", "kind", "file"})
+        record.only(
+            {
+                "id",
+                "title",
+                "title_is_descriptive",
+                "publisher",
+                "kind",
+                "file",
+                "url",
+                "published",
+                "accessed",
+                "promotes",
+            }
+        )
         source_id = record.req("id")
         if not ID_PATTERN.match(source_id):
             raise record.fail(f"id {source_id!r} must be lowercase letters, digits and hyphens")
@@ -252,6 +279,10 @@ def _load_sources(root: Path) -> dict[str, Source]:
             file=name,
             text=text,
             title_is_descriptive=record.flag("title_is_descriptive"),
+            url=record.text("url", optional=True),
+            published=record.text("published", optional=True),
+            accessed=record.text("accessed", optional=True),
+            promotes=record.text("promotes", optional=True),
         )
     if not sources:
         raise CorpusError("no sources listed", path, top.line)
@@ -383,7 +414,7 @@ def _load_settings(path: Path) -> Settings:
                 raise top.fail("'decision_words' must be a list of numbers")
             values[name] = tuple(float(w) for w in weights)
             continue
-        values[name] = top.number(name)
+        values[name] = int(top.number(name)) if name == "candidates" else top.number(name)
         if values[name] < 0:  # type: ignore[operator]
             raise top.fail(f"{name!r} must not be negative")
     return Settings(**values)  # type: ignore[arg-type]

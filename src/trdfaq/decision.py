@@ -38,10 +38,6 @@ FEATURES = CORPUS_FEATURES  # defined with the settings that weigh them (corpus.
 #   uncovered          content words of the question the passage (with its questions) lacks
 #   uncovered_share    ...as a share of its content words
 # plus the mean embedding of those uncovered words, weighed by `decision_words`.
-# How many passages each signal puts forward as candidates.
-CANDIDATES = 8
-# A question this likely to ask about risks is never answered by a passage without them.
-RISK_QUESTION = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +125,14 @@ def candidates(
     """
     hits, meaning = evidence.hits, evidence.meaning
     order = {p.id: i for i, p in enumerate(passages)}
-    lexical = {h.passage.id: (rank, h) for rank, h in enumerate(hits[:CANDIDATES], 1)}
+    lexical = {h.passage.id: (rank, h) for rank, h in enumerate(hits[: settings.candidates], 1)}
     by_meaning = sorted(range(len(passages)), key=lambda i: (-max(meaning[i]), i))
-    semantic = {passages[i].id: rank for rank, i in enumerate(by_meaning[:CANDIDATES], 1)}
+    semantic = {passages[i].id: rank for rank, i in enumerate(by_meaning[: settings.candidates], 1)}
     top_bm25 = math.log1p(hits[0].bm25) if hits else 0.0
     top_meaning = max((max(m) for m in meaning), default=0.0)
     content = len(evidence.tokens) or 1
     unknown = len(evidence.query.unknown)
-    risky = evidence.aspects.get("risks", 0.0) >= RISK_QUESTION
+    risky = evidence.aspects.get("risks", 0.0) >= settings.risk_question
     found = []
     for passage_id in dict.fromkeys([*lexical, *semantic]):
         passage = passages[order[passage_id]]

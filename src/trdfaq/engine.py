@@ -159,6 +159,13 @@ class Engine:
             word_vector=self.meaning.embedder.embed,
         )
 
+    def rank(self, text: str) -> list[Candidate]:
+        """The candidates for a question asked on its own, best first, as the assistant ranks
+        them."""
+        query = self.analyse(text)
+        hits = self.search(query, k=10)
+        return self.decide(self.evidence(text, query, hits, text, self.subjects_of(query)))
+
     def decide(self, evidence: Evidence) -> list[Candidate]:
         """The candidate passages for a question, best first, each with the probability that
         it answers the question (decision.py)."""

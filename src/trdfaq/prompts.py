@@ -152,7 +152,13 @@ class Prompts:
     crisis_footer: str
     labels: dict[str, str]
     about: str
+    privacy: str  # added to `about` when questions are not logged
+    privacy_logged: str  # ...and this when the operator turned logging on
     crisis: CrisisPrompts
+
+    def about_text(self, *, logged: bool = False) -> str:
+        """What trdfaq is, with what it does with questions (true of this run)."""
+        return f"{self.about} {self.privacy_logged if logged else self.privacy}"
 
 
 def load_prompts(root: Path) -> Prompts:
@@ -180,6 +186,8 @@ def load_prompts(root: Path) -> Prompts:
         "crisis_footer",
         "labels",
         "about",
+        "privacy",
+        "privacy_logged",
     }
     top.only(keys)
     small_talk = []
@@ -211,6 +219,8 @@ def load_prompts(root: Path) -> Prompts:
         crisis_footer=_text(top, "crisis_footer"),
         labels=labels,
         about=_text(top, "about"),
+        privacy=_text(top, "privacy"),
+        privacy_logged=_text(top, "privacy_logged"),
         crisis=_load_crisis(Path(root) / CRISIS_FILE),
     )
 

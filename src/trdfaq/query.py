@@ -60,8 +60,6 @@ def _by_length(words: frozenset[str]) -> tuple[str, ...]:
 
 # Glossary phrase concepts an Engine remembers, at most.
 _PHRASES_REMEMBERED = 10_000
-# How much a number (an age, a year, a count of pills) counts towards coverage, against a word.
-NUMBER_FACTOR = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +267,9 @@ class Analyzer:
             return None
         candidates = _QUESTION_WORDS if known else self.stopwords
         for word in _by_length(candidates):
+            # Only into a word: never into a contraction's fragment ("lol" is not "ll").
+            if not is_english_word(word) and word not in _QUESTION_WORDS:
+                continue
             if word[0] == token[0] and edit_distance(token, word, 1) <= 1:
                 return word
         return None
@@ -312,7 +313,7 @@ class Analyzer:
             weight = max(index.term_idf(stem), settings.coverage_floor)
         else:
             weight = settings.unknown_weight
-        return weight * (NUMBER_FACTOR if _number(stem) else 1.0)
+        return weight * (settings.number_factor if _number(stem) else 1.0)
 
     def _phrases(self, stems: list[str]) -> list[tuple[int, int, tuple[tuple[str, bool], ...]]]:
         """Glossary phrases found in a stem sequence: longest first, not overlapping."""

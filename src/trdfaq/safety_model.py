@@ -9,6 +9,7 @@ cross-validation across writers and recorded in the model file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -29,7 +30,8 @@ class Reading:
     crisis_threshold: float  # the full crisis reply when crisis reaches this
     confirm_threshold: float  # a rule's crisis stands when check_in + crisis reaches this
     models: Classifiers
-    features: Mapping[int, float]
+    features: Mapping[int, float]  # of the most worrying part (the whole of a short message)
+    whole: Mapping[int, float]  # of the whole message
 
     @property
     def is_crisis(self) -> bool:
@@ -54,7 +56,7 @@ class Reading:
     @property
     def language(self) -> str:
         """The message's likeliest language: en, es, fr, de, it or pt."""
-        found = self.models.language.probabilities(self.features)
+        found = self.models.language.probabilities(self.whole)
         return max(found, key=found.__getitem__)
 
     @property
@@ -98,18 +100,56 @@ class Classifiers:
         return models
 
     def read(self, text: str) -> Reading:
-        """Score a (normalised) message."""
-        found = features(text, self.tier.buckets)
-        tier = self.tier.probabilities(found)
+        """Score a (normalised) message: as a whole, and each part of a long one on its own,
+        keeping the most worrying reading."""
+        whole = features(text, self.tier.buckets)
+        best, crisis, worst = self._help(whole)
+        for part in windows(text):
+            found = features(part, self.tier.buckets)
+            helped, part_crisis, _ = self._help(found)
+            crisis = max(crisis, part_crisis)
+            if helped > best:
+                best, worst = helped, found
         return Reading(
-            check_in=tier["check_in"],
-            crisis=tier["crisis"],
+            check_in=best - crisis,
+            crisis=crisis,
             help_threshold=float(self.tier.meta["help"]),  # type: ignore[arg-type]
             crisis_threshold=float(self.tier.meta["crisis"]),  # type: ignore[arg-type]
             confirm_threshold=float(self.tier.meta["confirm"]),  # type: ignore[arg-type]
             models=self,
-            features=found,
+            features=worst,
+            whole=whole,
         )
+
+    def _help(self, found: Mapping[int, float]) -> tuple[float, float, Mapping[int, float]]:
+        tier = self.tier.probabilities(found)
+        return tier["check_in"] + tier["crisis"], tier["crisis"], found
+
+
+WINDOW_WORDS = 40
+_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+")
+
+
+def windows(text: str) -> list[str]:
+    """The parts of a long message (over WINDOW_WORDS words) read on their own as well as
+    whole: each pair of consecutive sentences, and a long run of words without a full stop
+    in half-overlapping chunks of WINDOW_WORDS. A crisis sentence in the middle of a long
+    story weighs little among the whole message's features; on its own it does not."""
+    if len(text.split()) <= WINDOW_WORDS:
+        return []
+    sentences = _SENTENCE_END.split(text)
+    pairs = [" ".join(sentences[i : i + 2]) for i in range(max(1, len(sentences) - 1))]
+    step = WINDOW_WORDS // 2
+    parts = []
+    for pair in pairs:
+        words = pair.split()
+        if len(words) <= WINDOW_WORDS:
+            parts.append(pair)
+        else:
+            parts += [
+                " ".join(words[i : i + WINDOW_WORDS]) for i in range(0, len(words) - step, step)
+            ]
+    return parts
 
 
 @cache

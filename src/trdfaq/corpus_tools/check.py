@@ -14,6 +14,7 @@ from ..corpus import (
     PASSAGES_DIR,
     SOURCES_FILE,
     Corpus,
+    GlossaryEntry,
     Passage,
     load_corpus,
     normalise_space,
@@ -49,7 +50,16 @@ def check_corpus(root: Path) -> tuple[list[Problem], Corpus | None]:
         corpus = load_corpus(root)
     except CorpusError as exc:
         return [Problem(exc.path or str(root), exc.line or 0, "error", exc.message)], None
-    checks = (_unused_sources, _questions, _lengths, _duplicates, _promotion, _glossary)
+    checks = (
+        _unused_sources,
+        _questions,
+        _lengths,
+        _lead_ins,
+        _labels,
+        _duplicates,
+        _promotion,
+        _glossary,
+    )
     problems = [problem for check in checks for problem in check(root, corpus)]
     return sorted(problems), corpus
 
@@ -196,6 +206,29 @@ def _duplicates(root: Path, corpus: Corpus) -> Iterator[Problem]:
                     )
 
 
+def _lead_ins(root: Path, corpus: Corpus) -> Iterator[Problem]:
+    for passage in corpus.passages:
+        if passage.text.rstrip().endswith(":"):
+            yield _warn(
+                root,
+                passage,
+                "ends on a lead-in (':') with nothing after it: add what it introduces, "
+                "or cut the line",
+            )
+
+
+def _labels(root: Path, corpus: Corpus) -> Iterator[Problem]:
+    if not corpus.subjects.subjects:
+        return  # a corpus without subjects.yaml does not label its passages
+    for passage in corpus.passages:
+        if not passage.subjects:
+            yield _warn(root, passage, "names no subjects: say what it is about (subjects.yaml)")
+        if not passage.aspects:
+            yield _warn(
+                root, passage, "names no aspects: say what it answers about them (subjects.yaml)"
+            )
+
+
 def _promotion(root: Path, corpus: Corpus) -> Iterator[Problem]:
     rules = promotion()
     for passage in corpus.passages:
@@ -221,6 +254,18 @@ def _glossary(root: Path, corpus: Corpus) -> Iterator[Problem]:
     stems = stem_words({t for group in (tokens, phrases) for seq in group for t in seq})
     haystack = "\n".join(" " + " ".join(stems[t] for t in seq) + " " for seq in tokens)
     path = str(root / GLOSSARY_FILE)
+    first: dict[str, GlossaryEntry] = {}
+    for entry in corpus.glossary:
+        for said in (*entry.terms, *entry.also):
+            other = first.setdefault(" ".join(said.casefold().split()), entry)
+            if other is not entry:
+                yield Problem(
+                    path,
+                    entry.line,
+                    "warning",
+                    f"glossary phrase {said!r} is also in the entry at line {other.line}: "
+                    "keep it in one entry",
+                )
     for (entry, term), phrase in zip(terms, phrases, strict=True):
         needle = " " + " ".join(stems[t] for t in phrase) + " "
         if phrase and needle not in haystack:

@@ -6,7 +6,7 @@ import argparse
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..analysis import tokenize
@@ -40,11 +40,16 @@ def corpus_stats(corpus: Corpus) -> Stats:
     from ..engine import Engine  # noqa: PLC0415 - heavy imports, only for this command
 
     engine = Engine.build(corpus)
+    # A passage's own questions are searched with it, so they find it by their own words; the
+    # misses are judged on the passages' text alone, where a question the text doesn't answer
+    # shows.
+    bare = replace(corpus, passages=tuple(replace(p, questions=()) for p in corpus.passages))
+    text_only = Engine.build(bare)
     misses = []
     for passage in corpus.passages:
         firsts = []
         for question in passage.questions:
-            hits = engine.search(engine.analyse(question), k=1)
+            hits = text_only.search(text_only.analyse(question), k=1)
             firsts.append((question, hits[0].passage.id if hits else None))
         if firsts and all(first != passage.id for _, first in firsts):
             misses.append(Miss(passage, tuple(firsts)))

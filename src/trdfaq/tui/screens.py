@@ -136,7 +136,7 @@ class HelpScreen(Dialog):
         yield Static(Content(labels["keys_title"]), classes="dialog-title")
         yield Static(Content("\n").join(rows), id="help-keys")
         yield Static(Content(labels["about_title"]), classes="dialog-title")
-        yield Static(Content(self.prompts.about), id="help-about")
+        yield Static(Content(self.prompts.about_text()), id="help-about")
 
 
 class CrisisScreen(Dialog):

@@ -1,0 +1,192 @@
+"""The semantic half of retrieval (embeddings read from the wordllama wheel), its fusion with
+BM25, the learned answer decision, follow-ups, and the settings file as the one source."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from trdfaq import Assistant
+from trdfaq.corpus import Settings, load_corpus
+from trdfaq.embedding import Embedder, cosine, model_files
+from trdfaq.paths import bundled_corpus_dir
+
+
+@pytest.fixture(scope="module")
+def embedder() -> Embedder:
+    return Embedder.load()
+
+
+def _sample_texts(assistant: Assistant) -> list[str]:
+    texts = [p.text for p in assistant.engine.corpus.passages]
+    texts += [q for p in assistant.engine.corpus.passages for q in p.questions]
+    return [*texts, "ketamine infusión", "électrochoc", "TMS!!! 😭 u ok?", "  spaced   out  ", ""]
+
+
+def test_our_tokenizer_matches_the_reference_tokenizer(
+    assistant: Assistant, embedder: Embedder
+) -> None:
+    tokenizers = pytest.importorskip("tokenizers")  # a test dependency only
+    _, config = model_files()
+    reference = tokenizers.Tokenizer.from_file(str(config))
+    # Ours reads a text with its whitespace collapsed (line breaks and runs of spaces carry no
+    # meaning in a question), so the reference gets that form too.
+    mismatched = [
+        t for t in _sample_texts(assistant)
+        if embedder.token_ids(t)
+        != reference.encode(" ".join(t.split()), add_special_tokens=False).ids
+    ]  # fmt: skip
+    assert not mismatched, mismatched[:5]
+
+
+def test_our_embedding_matches_the_reference_computation(
+    assistant: Assistant, embedder: Embedder
+) -> None:
+    numpy = pytest.importorskip("numpy")
+    safetensors_numpy = pytest.importorskip("safetensors.numpy")
+    weights, _ = model_files()
+    (matrix,) = safetensors_numpy.load_file(str(weights)).values()
+    for text in _sample_texts(assistant)[:200]:
+        ids = embedder.token_ids(text)
+        ours = embedder.embed(text)
+        if not ids:
+            assert ours is None
+            continue
+        pooled = matrix[ids].astype(numpy.float64).mean(axis=0)
+        expected = pooled / numpy.linalg.norm(pooled)
+        assert ours is not None
+        assert numpy.allclose(ours, expected, atol=1e-6), text
+
+
+def test_meaning_ranks_paraphrases_above_unrelated_text(embedder: Embedder) -> None:
+    def similarity(a: str, b: str) -> float:
+        va, vb = embedder.embed(a), embedder.embed(b)
+        assert va is not None and vb is not None
+        return cosine(va, vb)
+
+    question = "does the magnet treatment hurt"
+    assert similarity(question, "is transcranial magnetic stimulation painful") > similarity(
+        question, "what foods are good for the gut"
+    )
+
+
+def test_fusion_puts_forward_passages_found_by_meaning_alone(assistant: Assistant) -> None:
+    # No word of the question is in the passage; its meaning is.
+    ranked = assistant.engine.rank("my brain feels rewired after the infusion, is that the drug")
+    assert any(c.hit is None for c in ranked)  # a candidate BM25 did not find
+    assert any(c.hit is not None for c in ranked)
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "hi, quick question: {q}",
+        "{q} (been on zoloft 2 yrs)",
+        "{q} thanks so much in advance",
+        "sorry if this is a dumb question but {q}",
+    ],
+)
+@pytest.mark.parametrize(
+    "question", ["does ECT affect memory?", "what is vagus nerve stimulation?"]
+)
+def test_a_harmless_aside_does_not_change_the_answer(
+    assistant: Assistant, aside: str, question: str
+) -> None:
+    plain = assistant.ask(question)
+    wrapped = assistant.ask(aside.format(q=question))
+    assert plain.status == wrapped.status == "answered"
+    assert wrapped.answers[0].passage_id == plain.answers[0].passage_id
+
+
+def test_the_decision_declines_what_the_articles_do_not_discuss(assistant: Assistant) -> None:
+    for question in ("how do I treat adult ADHD", "can dogs eat grapes", "what time is it"):
+        assert assistant.ask(question).status != "answered", question
+
+
+def test_a_question_about_risks_is_never_answered_with_a_benefit(assistant: Assistant) -> None:
+    answer = assistant.ask("is ketamine addictive?")
+    assert answer.status == "not_covered" and not answer.answers
+    assert answer.related is not None and answer.related.subject == "ketamine"
+
+
+def test_a_follow_up_leans_on_what_was_just_quoted(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("what is rTMS?")
+    answer = conversation.ask("how often is it given?")
+    assert answer.status == "answered"
+    assert "rtms" in answer.answers[0].passage_id
+
+
+def test_a_follow_up_naming_a_new_subject_asks_about_it(assistant: Assistant) -> None:
+    conversation = assistant.conversation()
+    conversation.ask("does ECT affect memory?")
+    answer = conversation.ask("what about TMS?")
+    assert answer.status == "answered"
+    assert "tms" in answer.answers[0].passage_id
+
+
+def test_a_follow_up_with_nothing_before_asks_what_it_means(assistant: Assistant) -> None:
+    answer = assistant.ask("how often is it given?")
+    assert answer.status == "no_match" and not answer.answers
+    assert answer.message == assistant.prompts.which_subject
+    assert answer.follow_ups and all("it" not in f.split() for f in answer.follow_ups)
+
+
+# --- settings: corpus/retrieval.yaml is the one source ------------------------------------------
+
+
+def test_settings_have_no_defaults_in_code() -> None:
+    assert all(
+        f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        for f in dataclasses.fields(Settings)
+    )
+
+
+def test_every_setting_is_in_the_file_and_every_key_is_a_setting() -> None:
+    data = yaml.safe_load((bundled_corpus_dir() / "retrieval.yaml").read_text(encoding="utf-8"))
+    assert set(data) == {f.name for f in dataclasses.fields(Settings)}
+    assert Settings.bundled() == load_corpus(bundled_corpus_dir()).settings
+
+
+def test_the_answer_threshold_in_the_file_decides(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(bundled_corpus_dir(), corpus)
+    path = corpus / "retrieval.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            "answer_threshold: 0.9999" if line.startswith("answer_threshold:") else line
+            for line in text.splitlines()
+        ),
+        encoding="utf-8",
+    )
+    strict = Assistant.load(corpus, use_cache=False)
+    assert strict.ask("does ECT affect memory?").status != "answered"
+
+
+def test_ask_never_opens_a_socket() -> None:
+    code = (
+        "import socket, sys\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise OSError('network access attempted')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n"
+        "socket.getaddrinfo = refuse\n"
+        "from trdfaq.cli import main\n"
+        "sys.exit(main(['ask', '--json', 'does ECT affect memory?']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PATH": "", "HOME": "/nonexistent", "XDG_CACHE_HOME": "/nonexistent"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["status"] == "answered"

@@ -132,24 +132,22 @@ _SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+")
 
 def windows(text: str) -> list[str]:
     """The parts of a long message (over WINDOW_WORDS words) read on their own as well as
-    whole: each pair of consecutive sentences, and a long run of words without a full stop
-    in half-overlapping chunks of WINDOW_WORDS. A crisis sentence in the middle of a long
-    story weighs little among the whole message's features; on its own it does not."""
+    whole: each sentence, and a long run of words without a full stop in half-overlapping
+    chunks of WINDOW_WORDS. A crisis sentence in the middle of a long story weighs little among
+    the whole message's features (even beside one other sentence); on its own it does not."""
     if len(text.split()) <= WINDOW_WORDS:
         return []
-    sentences = _SENTENCE_END.split(text)
-    pairs = [" ".join(sentences[i : i + 2]) for i in range(max(1, len(sentences) - 1))]
     step = WINDOW_WORDS // 2
     parts = []
-    for pair in pairs:
-        words = pair.split()
+    for sentence in _SENTENCE_END.split(text):
+        words = sentence.split()
         if len(words) <= WINDOW_WORDS:
-            parts.append(pair)
+            parts.append(sentence)
         else:
             parts += [
                 " ".join(words[i : i + WINDOW_WORDS]) for i in range(0, len(words) - step, step)
             ]
-    return parts
+    return [part for part in parts if part.strip()]
 
 
 @cache

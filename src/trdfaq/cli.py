@@ -8,14 +8,32 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
+from . import __version__
 from .errors import QuestionError, TrdfaqError
 
 if TYPE_CHECKING:
     from .assistant import Assistant
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(TrdfaqError):
+    """The command line itself is wrong (an unknown option, a missing argument)."""
+
+    def __init__(self, message: str, parser: argparse.ArgumentParser) -> None:
+        super().__init__(message)
+        self.parser = parser
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser that raises UsageError, so that main() reports it (as JSON under
+    --json) instead of argparse printing and exiting on its own."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise the usage error for main() to report."""
+        raise UsageError(message, self)
 
 
 def _corpus_option(parser: argparse.ArgumentParser) -> None:
@@ -34,21 +52,33 @@ def _region_option(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="trdfaq",
         description="Answers about treatment-resistant depression, quoted from published "
         "articles. Not medical advice.",
+        epilog="Run `trdfaq COMMAND --help` for a command's options.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    ask = commands.add_parser("ask", help="answer one question", description="Answer one question.")
-    ask.add_argument("question", help="the question, or - to read it from standard input")
-    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask = commands.add_parser(
+        "ask",
+        help="answer one question",
+        description="Answer one question. Quotes are optional: `trdfaq ask does ECT hurt`.",
+    )
+    ask.add_argument(
+        "question", nargs="+", help="the question's words, or - to read it from standard input"
+    )
+    ask.add_argument("--json", action="store_true", help="print the answer (or the error) as JSON")
     ask.add_argument("--top-k", type=int, default=3, metavar="N", help="quote at most N passages")
     _corpus_option(ask)
     _region_option(ask)
 
-    chat = commands.add_parser("chat", help="interactive terminal chat")
+    chat = commands.add_parser(
+        "chat",
+        help="interactive terminal chat",
+        description="A full-screen chat. Needs a terminal: in scripts, use `trdfaq ask`.",
+    )
     _corpus_option(chat)
     _region_option(chat)
 
@@ -118,11 +148,10 @@ def _load(args: argparse.Namespace) -> Assistant:
     return Assistant.load(args.corpus)
 
 
-def _read_question(raw: str) -> str:
+def _read_question(words: Sequence[str]) -> str:
     from .assistant import validate_question  # noqa: PLC0415
 
-    if raw == "-":
-        raw = sys.stdin.read()
+    raw = sys.stdin.read() if list(words) == ["-"] else " ".join(words)
     return validate_question(raw)
 
 
@@ -177,6 +206,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """trdfaq chat."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise TrdfaqError(
+            "chat needs a terminal (its input or output is redirected): "
+            "in scripts and pipes, use `trdfaq ask QUESTION`"
+        )
     from .tui import run_chat  # noqa: PLC0415 - textual only for this command
 
     assistant = _load(args)
@@ -221,12 +255,32 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = build_parser().parse_args(argv)
+    """Run the command line; return the exit status.
+
+    Every error is one line on stderr, `trdfaq: ...`; under --json it is `{"error": "..."}`
+    on stderr instead, so that stdout holds only answers.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    as_json = _wants_json(argv)
     try:
+        args = _parse(parser, argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_OK
         return COMMANDS[args.command](args)
+    except UsageError as exc:
+        if as_json:
+            _json_error(exc.message)
+        else:
+            exc.parser.print_usage(sys.stderr)
+            print(f"{exc.parser.prog}: error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
     except TrdfaqError as exc:
-        print(f"trdfaq: {exc}", file=sys.stderr)
+        if as_json:
+            _json_error(str(exc))
+        else:
+            print(f"trdfaq: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -234,6 +288,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (e.g. `| head`): exit quietly, as other tools do.
         sys.stderr.close()
         return EXIT_FAIL
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse argv; the words of an unquoted question after an option join the question."""
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "ask":
+        options = [word for word in extra if word.startswith("-") and word != "-"]
+        if options:
+            raise UsageError(
+                f"unrecognized option {options[0]} (quote the question if one of its words "
+                "starts with -)",
+                parser,
+            )
+        args.question = [*args.question, *extra]
+    elif extra:
+        raise UsageError(f"unrecognized arguments: {' '.join(extra)}", parser)
+    return args
+
+
+def _wants_json(argv: list[str]) -> bool:
+    """Whether --json was given (before any `--`), even if the rest does not parse."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    return "--json" in argv[:end]
+
+
+def _json_error(message: str) -> None:
+    print(json.dumps({"error": message}, ensure_ascii=False), file=sys.stderr)
 
 
 def run() -> None:

@@ -142,10 +142,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args: argparse.Namespace) -> Assistant:
-    from .assistant import Assistant  # noqa: PLC0415
+PREPARING = "Preparing the index (first run only)…"
 
-    return Assistant.load(args.corpus)
+
+def _load(args: argparse.Namespace, *, announce: bool = False) -> Assistant:
+    """The assistant for --corpus; with `announce`, say so on stderr if the index is built."""
+    from .assistant import Assistant  # noqa: PLC0415
+    from .cache import announce_builds  # noqa: PLC0415
+
+    if not announce:
+        return Assistant.load(args.corpus)
+    said = False
+
+    def preparing() -> None:
+        nonlocal said
+        if not said:
+            print(PREPARING, file=sys.stderr, flush=True)
+            said = True
+
+    with announce_builds(preparing):
+        return Assistant.load(args.corpus)
 
 
 def _read_question(words: Sequence[str]) -> str:
@@ -160,7 +176,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.top_k < 1:
         raise QuestionError("--top-k must be at least 1")
     question = _read_question(args.question)
-    assistant = _load(args)
+    assistant = _load(args, announce=True)
     answer = assistant.ask(question, region=args.region, top_k=args.top_k)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))

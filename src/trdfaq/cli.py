@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from .assistant import Assistant
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+# `trdfaq corpus check`: clean (or warnings only), warnings under --strict, errors.
+CHECK_OK, CHECK_WARNINGS, CHECK_ERRORS = 0, 1, 2
 
 
 class UsageError(TrdfaqError):
@@ -114,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     corpus = commands.add_parser("corpus", help="tools for editing the corpus")
     corpus_commands = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
+    init = corpus_commands.add_parser(
+        "init",
+        help="start a corpus folder from a small working example",
+        description="Copy a minimal working corpus (one short article, its passages and the "
+        "assistant's words) into a new folder, to edit into your own.",
+    )
+    init.add_argument("dir", type=Path, help="the new corpus folder (must not exist, or be empty)")
     check = corpus_commands.add_parser("check", help="validate a corpus folder")
     check.add_argument("dir", nargs="?", type=Path, help="corpus folder (default: the bundled one)")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
@@ -147,11 +156,11 @@ PREPARING = "Preparing the index (first run only)…"
 
 def _load(args: argparse.Namespace, *, announce: bool = False) -> Assistant:
     """The assistant for --corpus; with `announce`, say so on stderr if the index is built."""
-    from .assistant import Assistant  # noqa: PLC0415
     from .cache import announce_builds  # noqa: PLC0415
+    from .loader import load_assistant  # noqa: PLC0415
 
     if not announce:
-        return Assistant.load(args.corpus)
+        return load_assistant(args.corpus)
     said = False
 
     def preparing() -> None:
@@ -161,7 +170,7 @@ def _load(args: argparse.Namespace, *, announce: bool = False) -> Assistant:
             said = True
 
     with announce_builds(preparing):
-        return Assistant.load(args.corpus)
+        return load_assistant(args.corpus)
 
 
 def _read_question(words: Sequence[str]) -> str:
@@ -252,13 +261,109 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
-    """trdfaq corpus check|stats|draft."""
-    from . import corpus_tools  # noqa: PLC0415
-
-    action: Callable[[argparse.Namespace], int] = getattr(
-        corpus_tools, f"cmd_{args.corpus_command}"
-    )
+    """trdfaq corpus init|check|stats|draft."""
+    action: Callable[[argparse.Namespace], int] = CORPUS_COMMANDS[args.corpus_command]
     return action(args)
+
+
+def cmd_corpus_init(args: argparse.Namespace) -> int:
+    """trdfaq corpus init: copy the starter corpus, then say what to do next."""
+    from .corpus_tools import init_corpus  # noqa: PLC0415
+
+    written = init_corpus(args.dir)
+    print(f"Created {args.dir} with a small example corpus ({_count(len(written), 'file')}).")
+    print(f"Try it:  trdfaq ask --corpus {args.dir} how do I add an article?")
+    print(f"Check it after each edit:  trdfaq corpus check --strict {args.dir}")
+    return EXIT_OK
+
+
+def cmd_corpus_check(args: argparse.Namespace) -> int:
+    """trdfaq corpus check: print the problems and a summary; exit 0, 1 (--strict) or 2."""
+    from .corpus_tools import check_corpus, summary  # noqa: PLC0415
+    from .paths import bundled_corpus_dir  # noqa: PLC0415
+
+    root: Path = args.dir if args.dir is not None else bundled_corpus_dir()
+    problems, corpus = check_corpus(root)
+    for problem in problems:
+        print(problem)
+    print(summary(problems, corpus))
+    if any(p.level == "error" for p in problems):
+        return CHECK_ERRORS
+    return CHECK_WARNINGS if problems and args.strict else CHECK_OK
+
+
+def cmd_corpus_stats(args: argparse.Namespace) -> int:
+    """trdfaq corpus stats."""
+    from .corpus import load_corpus  # noqa: PLC0415
+    from .corpus_tools import corpus_stats, format_stats  # noqa: PLC0415
+    from .paths import bundled_corpus_dir  # noqa: PLC0415
+
+    root: Path = args.dir if args.dir is not None else bundled_corpus_dir()
+    corpus = load_corpus(root)
+    print(f"corpus {root}")
+    for line in format_stats(corpus_stats(corpus)):
+        print(line)
+    return EXIT_OK
+
+
+def cmd_corpus_draft(args: argparse.Namespace) -> int:
+    """trdfaq corpus draft: print what was written and the next step."""
+    from .corpus import ID_PATTERN  # noqa: PLC0415
+    from .corpus_tools import draft_article  # noqa: PLC0415
+    from .errors import ExistsError  # noqa: PLC0415
+
+    if not ID_PATTERN.match(args.source_id):
+        raise TrdfaqError(f"--id {args.source_id!r}: use lowercase letters, digits and hyphens")
+    for flag, value in (("--title", args.title), ("--kind", args.kind)):
+        if not value.strip():
+            raise TrdfaqError(f"{flag} must not be empty")
+    corpus_dir: Path = args.corpus if args.corpus is not None else Path("corpus")
+    try:
+        report = draft_article(
+            args.article,
+            corpus_dir,
+            args.source_id,
+            title=args.title,
+            publisher=args.publisher,
+            kind=args.kind,
+            force=args.force,
+        )
+    except ExistsError as exc:
+        raise ExistsError(f"{exc.message}: use --force to replace it", exc.path, exc.line) from None
+    sections = {p.section for p in report.passages if p.section}
+    drafted = f"{_count(len(report.passages), 'draft passage')} under "
+    drafted += f"{_count(len(sections), 'heading')}"
+    if report.left_out:
+        left = _count(len(report.left_out), "line")
+        drafted += f"; {left} left out as promotion or boilerplate (listed at the top: review them)"
+    rows = [
+        (str(report.source_text), "the article's text: passages quote it word for word"),
+        (str(report.sources_yaml), f"source entry {args.source_id!r}"),
+        (str(report.passages_file), drafted),
+    ]
+    if report.created_corpus:
+        print(f"Created the corpus folder {corpus_dir}")
+    width = max(len(path) for path, _ in rows)
+    print(f"Drafted {args.source_id!r} from {args.article}:")
+    for path, what in rows:
+        print(f"  {path:<{width}}  {what}")
+    print(
+        f"Next: fill in 2 to 6 questions for each passage in {report.passages_file}, "
+        f"then run: trdfaq corpus check {corpus_dir}"
+    )
+    return EXIT_OK
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+CORPUS_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": cmd_corpus_init,
+    "check": cmd_corpus_check,
+    "stats": cmd_corpus_stats,
+    "draft": cmd_corpus_draft,
+}
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

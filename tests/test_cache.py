@@ -248,6 +248,27 @@ def test_ask_says_it_prepares_the_index_on_the_first_run_only(tmp_path: Path) ->
     assert warm.stdout == first.stdout
     for path in (tmp_path / "fresh").glob("*.pickle"):
         _truncated(path)
-    rebuilt = ask("--json")
+    rebuilt = ask()
     assert rebuilt.stderr == PREPARING + "\n"
-    assert '"passage_id": "bicycle-chain"' in rebuilt.stdout
+    assert rebuilt.stdout == first.stdout
+
+
+def test_ask_json_and_a_broken_corpus_print_no_first_run_line(
+    tmp_path: Path, corpus_copy: Path
+) -> None:
+    env = {**os.environ, "TRDFAQ_CACHE_DIR": str(tmp_path / "fresh")}
+    json_run = subprocess.run(
+        [TRDFAQ, "ask", "--json", "--corpus", str(corpus_copy), "should I oil my chain"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert json_run.returncode == 0, json_run.stderr
+    assert json_run.stderr == ""  # stdout and stderr hold JSON only
+    path = corpus_copy / "passages" / "bicycle.yaml"
+    path.write_text(path.read_text().replace("soft tyres", "flat tyres"))
+    broken = subprocess.run(
+        [TRDFAQ, "ask", "--corpus", str(corpus_copy), "should I oil my chain"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert broken.returncode == 2
+    assert broken.stderr.startswith(f"trdfaq: {path}:9: ")
+    assert len(broken.stderr.splitlines()) == 1  # the error alone

@@ -155,7 +155,8 @@ PREPARING = "Preparing the index (first run only)…"
 
 
 def _load(args: argparse.Namespace, *, announce: bool = False) -> Assistant:
-    """The assistant for --corpus; with `announce`, say so on stderr if the index is built."""
+    """The assistant for --corpus; with `announce`, say on stderr that the index is being
+    built, when it is (the corpus is checked first, so a broken one gets its error alone)."""
     from .cache import announce_builds  # noqa: PLC0415
     from .loader import load_assistant  # noqa: PLC0415
 
@@ -166,6 +167,10 @@ def _load(args: argparse.Namespace, *, announce: bool = False) -> Assistant:
     def preparing() -> None:
         nonlocal said
         if not said:
+            from .corpus import load_corpus  # noqa: PLC0415
+            from .paths import bundled_corpus_dir  # noqa: PLC0415
+
+            load_corpus(args.corpus if args.corpus is not None else bundled_corpus_dir())
             print(PREPARING, file=sys.stderr, flush=True)
             said = True
 
@@ -185,7 +190,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.top_k < 1:
         raise QuestionError("--top-k must be at least 1")
     question = _read_question(args.question)
-    assistant = _load(args, announce=True)
+    assistant = _load(args, announce=not args.json)  # JSON users get JSON only
     answer = assistant.ask(question, region=args.region, top_k=args.top_k)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))

@@ -228,3 +228,54 @@ def test_library_errors_name_no_flags(tmp_path: Path) -> None:
         draft_article(article, tmp_path / "c", "sleep", title="T", publisher=None)
     for caught in (bad_id, exists):
         assert "--" not in str(caught.value)
+
+
+# ------------------------------------------------------- every front end speaks them
+
+
+def test_the_chat_greets_in_the_corpus_words(started: Path) -> None:
+    # docs_startup waits, in a real terminal, for the first six words of the greeting that
+    # load_assistant gives this corpus ("Hello. I answer questions by quoting"), which the
+    # bundled greeting does not share.
+    startup = Path(__file__).with_name("docs_startup.py")
+    result = subprocess.run(
+        [sys.executable, str(startup), TRDFAQ, "chat", "--corpus", str(started)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (
+        load_assistant(started).prompts.greeting.split()[:6]
+        != (load_assistant().prompts.greeting.split()[:6])
+    )
+
+
+def test_the_web_api_speaks_the_corpus_words(started: Path) -> None:
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [TRDFAQ, "serve", "--corpus", str(started), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        info = None
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/info", timeout=5) as r:
+                    info = json.load(r)
+                break
+            except OSError:
+                assert server.poll() is None, "the server stopped"
+                time.sleep(0.2)
+        assert info is not None
+        assert info["greeting"] == load_assistant(started).prompts.greeting
+        assert info["examples"][0] == "How do I add an article?"
+        assert info["name"] == "My FAQ"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -71,7 +71,7 @@ def test_the_started_corpus_answers_from_its_own_article(started: Path) -> None:
 def test_init_prints_the_next_steps(tmp_path: Path) -> None:
     result = run("corpus", "init", "fresh", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "trdfaq ask --corpus fresh how do I add an article?" in result.stdout
+    assert 'trdfaq ask --corpus fresh "how do I add an article?"' in result.stdout
     assert "trdfaq corpus check --strict fresh" in result.stdout
 
 

@@ -277,7 +277,7 @@ def cmd_corpus_init(args: argparse.Namespace) -> int:
 
     written = init_corpus(args.dir)
     print(f"Created {args.dir} with a small example corpus ({_count(len(written), 'file')}).")
-    print(f"Try it:  trdfaq ask --corpus {args.dir} how do I add an article?")
+    print(f'Try it:  trdfaq ask --corpus {args.dir} "how do I add an article?"')
     print(f"Check it after each edit:  trdfaq corpus check --strict {args.dir}")
     return EXIT_OK
 

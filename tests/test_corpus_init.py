@@ -4,6 +4,7 @@ corpus_tools staying library code."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,9 +25,12 @@ TEMPLATE_TEXT = (
 )
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path | None = None, cache: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **({"TRDFAQ_CACHE_DIR": str(cache)} if cache else {})}
     return subprocess.run(
-        [TRDFAQ, *args], capture_output=True, text=True, cwd=cwd, timeout=180, check=False
+        [TRDFAQ, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=180, check=False
     )
 
 
@@ -163,14 +167,15 @@ def _write_words(folder: Path, replacement: str | None) -> Path:
     ids=[case[0] for case in BAD_WORDS],
 )
 def test_bad_assistant_yaml_is_one_line_naming_file_and_line(
-    started: Path, replacement: str | None, line: int, message: str
+    started: Path, replacement: str | None, line: int, message: str, tmp_path: Path
 ) -> None:
     path = _write_words(started, replacement)
     with pytest.raises(CorpusError) as caught:
         load_assistant(started)
     assert (caught.value.path, caught.value.line) == (str(path), line)
     assert message in caught.value.message
-    result = run("ask", "--corpus", str(started), "how do I add an article?")
+    # A cold cache: the mistake is found before the index is built, and reported alone.
+    result = run("ask", "--corpus", str(started), "how do I add an article?", cache=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith(f"trdfaq: {path}:{line}: ")
     assert len(result.stderr.splitlines()) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import string
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -221,10 +221,9 @@ def load_prompts(root: Path) -> Prompts:
     )
 
 
-def load_corpus_words(prompts: Prompts, corpus_dir: Path | str) -> Prompts:
-    """`prompts` with the greeting, examples, about text (and, if given, name, tagline,
-    placeholder and no-match reply) of the corpus folder's assistant.yaml; unchanged if it
-    has none.
+def read_corpus_words(corpus_dir: Path | str) -> dict[str, str | tuple[str, ...]]:
+    """The greeting, examples, about text (and, if given, name, tagline, placeholder and
+    no-match reply) of a corpus folder's assistant.yaml, by Prompts field; {} without one.
 
     Problems raise CorpusError naming the file and line.
     """
@@ -232,7 +231,7 @@ def load_corpus_words(prompts: Prompts, corpus_dir: Path | str) -> Prompts:
 
     path = Path(corpus_dir) / CORPUS_WORDS_FILE
     if not path.is_file():
-        return prompts
+        return {}
     top = top_record(path, CorpusError, CORPUS_WORDS_FILE)
     _only_at_line(top, path, {*CORPUS_WORDS_REQUIRED, *CORPUS_WORDS_OPTIONAL})
     for key in CORPUS_WORDS_REQUIRED:
@@ -240,7 +239,7 @@ def load_corpus_words(prompts: Prompts, corpus_dir: Path | str) -> Prompts:
             raise CorpusError(
                 f"missing required key {key!r} (needs {', '.join(CORPUS_WORDS_REQUIRED)})", path, 1
             )
-    words: dict[str, object] = {}
+    words: dict[str, str | tuple[str, ...]] = {}
     for key in (*CORPUS_WORDS_REQUIRED, *CORPUS_WORDS_OPTIONAL):
         if key not in top.data or key == "examples":
             continue
@@ -257,7 +256,7 @@ def load_corpus_words(prompts: Prompts, corpus_dir: Path | str) -> Prompts:
     if not 3 <= len(examples) <= 5:
         raise CorpusError(f"'examples' must list 3 to 5 questions, not {len(examples)}", path, line)
     words["examples"] = tuple(" ".join(e.split()) for e in examples)
-    return replace(prompts, **words)  # type: ignore[arg-type]
+    return words
 
 
 def example_lines(corpus_dir: Path | str) -> list[int]:

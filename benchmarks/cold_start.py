@@ -7,7 +7,9 @@ out of scope; most carry a word the corpus never uses. Each question is asked --
 (in a new order each round, after one warm-up that fills the derived-data cache), and the
 script prints the median over the questions of each question's median, the slowest
 question, and peak memory. "First run after install" asks one question with an empty cache
-folder, --first-runs times (a question from the set each time). Bounded: about a minute.
+folder, --first-runs times (a question from the set each time), and checks that each of
+those, and none of the warm runs, says "Preparing the index (first run only)…" on stderr.
+Bounded: about a minute.
 """
 
 from __future__ import annotations
@@ -55,7 +57,11 @@ QUESTIONS = [
 ]
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+PREPARING = "Preparing the index (first run only)…"
+said: dict[str, int] = {"warm": 0, "first": 0}  # runs that printed PREPARING
+
+
+def run(command: list[str], env: dict[str, str], kind: str = "warm") -> tuple[float, float]:
     """Wall-clock seconds and peak memory (MiB) of one run of a command."""
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -67,6 +73,7 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     stderr = process.stderr.read() if process.stderr else ""
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed: {stderr.strip()}")
+    said[kind] += PREPARING in stderr
     return elapsed, usage.ru_maxrss / 1024
 
 
@@ -101,7 +108,8 @@ def main() -> None:
             run(command, env)  # writes the bytecode
             line(label, [run(command, env)[0] * 1000 for _ in range(max(5, args.runs))])
 
-        run(ask(QUESTIONS[0]), env)  # fills the cache
+        run(ask(QUESTIONS[0]), env, "first")  # fills the cache
+        said["first"] = 0
         times: dict[str, list[float]] = {q: [] for q in QUESTIONS}
         memory: dict[str, float] = {}
         for _ in range(args.runs):
@@ -123,8 +131,15 @@ def main() -> None:
         first = []
         for n in range(args.first_runs):
             fresh = {**base, "TRDFAQ_CACHE_DIR": os.path.join(folder, f"first{n}")}
-            first.append(run(ask(QUESTIONS[n % len(QUESTIONS)]), fresh)[0] * 1000)
+            first.append(run(ask(QUESTIONS[n % len(QUESTIONS)]), fresh, "first")[0] * 1000)
         line("first run after install (empty cache)", first)
+        warm_runs = args.runs * len(QUESTIONS)
+        print(
+            f"  said {PREPARING!r}: {said['first']} of {args.first_runs} first runs, "
+            f"{said['warm']} of {warm_runs} warm runs"
+        )
+        if said["first"] != args.first_runs or said["warm"]:
+            raise SystemExit("the first-run line was missing from a first run, or shown warm")
 
 
 if __name__ == "__main__":

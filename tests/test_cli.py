@@ -12,12 +12,15 @@ import pytest
 
 from .conftest import DATA
 
+# The console script pip installed beside this Python: the command users run.
+TRDFAQ = str(Path(sys.executable).with_name("trdfaq"))
+
 
 def trdfaq(
     *args: str, stdin: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "trdfaq", *args],
+        [TRDFAQ, *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -128,9 +131,111 @@ def test_eval_prints_scores_and_json() -> None:
 
 
 def test_python_dash_m_and_help() -> None:
-    result = trdfaq("--help")
+    result = subprocess.run(
+        [sys.executable, "-m", "trdfaq", "--help"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0
     assert "ask" in result.stdout and "chat" in result.stdout and "serve" in result.stdout
+
+
+def test_bare_command_prints_help_and_exits_0() -> None:
+    result = trdfaq()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: trdfaq")
+    assert "ask" in result.stdout and "chat" in result.stdout and "corpus" in result.stdout
+    assert result.stderr == ""
+
+
+def test_version_is_the_installed_distributions() -> None:
+    from importlib.metadata import version
+
+    result = trdfaq("--version")
+    assert result.returncode == 0
+    assert result.stdout == f"trdfaq {version('trdfaq')}\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ask", "does", "ECT", "affect", "memory?"],
+        ["ask", "--top-k", "1", "does", "ECT", "affect", "memory?"],
+        ["ask", "does", "ECT", "--top-k", "1", "affect", "memory?"],
+        ["ask", "does", "ECT", "affect", "memory?", "--top-k", "1"],
+    ],
+)
+def test_ask_joins_unquoted_words_wherever_the_options_are(args: list[str]) -> None:
+    result = trdfaq(*args, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["question"] == "does ECT affect memory?"
+    assert data["status"] == "answered"
+
+
+def test_ask_refuses_an_unknown_option_among_the_words() -> None:
+    result = trdfaq("ask", "what", "is", "--colour", "ECT")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "unrecognized option --colour (quote the question" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_chat_refuses_when_stdin_is_not_a_terminal() -> None:
+    result = subprocess.run(
+        [TRDFAQ, "chat"], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("trdfaq: chat needs a terminal")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_chat_refuses_when_only_stdout_is_redirected() -> None:
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        result = subprocess.run(
+            [TRDFAQ, "chat"], stdin=terminal, capture_output=True, text=True, timeout=60
+        )
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("trdfaq: chat needs a terminal")
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["ask", "--json"], None, "the following arguments are required: question"),
+        (["ask", "--json", ""], None, "the question is empty"),
+        (["ask", "--json", "-"], "", "the question is empty"),
+        (["ask", "--json", "--top-k", "x", "hi"], None, "argument --top-k: invalid int value"),
+        (["ask", "--json", "--top-k", "0", "hi"], None, "--top-k must be at least 1"),
+        (["ask", "--json", "--region", "XX", "hi"], None, "unknown region 'XX'"),
+        (["ask", "--json", "--corpus", "/nonexistent/corpus", "hi"], None, "corpus folder not"),
+        (["ask", "--json", "hi", "--nope"], None, "unrecognized option --nope"),
+        (["eval", "--json", "/nonexistent/dev.yaml"], None, "file not found"),
+    ],
+)
+def test_json_errors_are_json_on_stderr(args: list[str], stdin: str | None, message: str) -> None:
+    result = trdfaq(*args, stdin=stdin)
+    assert result.returncode == 2
+    assert result.stdout == ""  # stdout holds answers only
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    error = json.loads(lines[0])
+    assert list(error) == ["error"]
+    assert message in error["error"]
+
+
+def test_json_error_for_a_broken_corpus_names_file_and_line(corpus_copy: Path) -> None:
+    path = corpus_copy / "passages" / "bicycle.yaml"
+    path.write_text(path.read_text().replace("soft tyres", "flat tyres"))
+    result = trdfaq("ask", "--json", "--corpus", str(corpus_copy), "tyres")
+    assert result.returncode == 2
+    assert json.loads(result.stderr)["error"].startswith(f"{path}:9: passage 'bicycle-tyres'")
 
 
 def test_crisis_json_and_plain_text_put_resources_first() -> None:

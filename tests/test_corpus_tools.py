@@ -203,7 +203,7 @@ def test_draft_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     result = trdfaq_run(*args)
     assert result.returncode == 2
     sources_txt = tmp_path / "sources" / "sleep.txt"
-    assert result.stderr == f"trdfaq: {sources_txt}: already exists: use --force to overwrite it\n"
+    assert result.stderr == f"trdfaq: {sources_txt}: already exists: use --force to replace it\n"
     assert passages.read_text() == "edited by hand\n"
 
     shutil.copy(tmp_path / "sources.orig", tmp_path / "sources.yaml")

@@ -3,8 +3,9 @@
 The key is each input file's path, size and modification time (as git's index does), so
 checking it costs one stat per file, not a read. Entries are pickles written atomically
 (temporary file, then rename): a crash never leaves a half-written entry behind, and a
-folder that cannot be written to just means no caching. Only corpus and prompt data is
-cached, never anything a user typed.
+folder that cannot be written to just means no caching. Any entry that does not read back
+as one of ours, under its own key (random bytes, a truncated file, some other pickle), is a
+miss and is rebuilt. Only corpus and prompt data is cached, never anything a user typed.
 """
 
 from __future__ import annotations
@@ -13,16 +14,21 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from .paths import cache_dir
 
 T = TypeVar("T")
-FORMAT = 1  # bump when the cached data's shape changes
+FORMAT = 2  # bump when the cached data's shape changes
 KEEP = 32  # entries kept; older ones are removed
 IGNORED_SUFFIXES = frozenset({".pyc", ".tmp", ".swp"})
+MAGIC = "trdfaq-cache"  # first item of every entry's envelope: (MAGIC, FORMAT, key, value)
+# Called (once per cached() call) just before a value is built because it was not cached.
+_ON_BUILD: ContextVar[Callable[[], None] | None] = ContextVar("on_build", default=None)
 
 
 def input_files(folder: Path) -> list[Path]:
@@ -50,33 +56,59 @@ def cache_key(folders: Iterable[Path], salt: str) -> str:
     return digest.hexdigest()[:32]
 
 
+@contextmanager
+def announce_builds(callback: Callable[[], None]) -> Iterator[None]:
+    """Within the block, call `callback` before building anything that was not cached
+    (so that a front end can say why the first run is slow); never on a cache hit."""
+    token = _ON_BUILD.set(callback)
+    try:
+        yield
+    finally:
+        _ON_BUILD.reset(token)
+
+
 def cached(key: str, build: Callable[[], T], enabled: bool = True) -> T:
     """The cached value for `key`, or `build()` stored under it."""
-    if not enabled:
-        return build()
     path = cache_dir() / f"{key}.pickle"
+    if enabled:
+        found, value = _load(path, key)
+        if found:
+            return cast(T, value)
+    announce = _ON_BUILD.get()
+    if announce is not None:
+        announce()
+    built = build()
+    if enabled:
+        _store(path, key, built)
+    return built
+
+
+def _load(path: Path, key: str) -> tuple[bool, object]:
+    """(True, value) for a readable entry of ours under `key`; (False, None) for anything else."""
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)  # type: ignore[no-any-return]  # noqa: S301 - our own file
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-        pass
-    value = build()
-    _store(path, value)
-    return value
+            envelope = pickle.load(handle)  # noqa: S301 - our own file, checked below
+    except Exception:  # whatever a damaged file raises, it is a miss
+        return False, None
+    if isinstance(envelope, tuple) and len(envelope) == 4 and envelope[:3] == (MAGIC, FORMAT, key):
+        return True, envelope[3]
+    return False, None
 
 
-def _store(path: Path, value: object) -> None:
+def _store(path: Path, key: str, value: object) -> None:
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
             tmp = handle.name
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((MAGIC, FORMAT, key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         tmp = None
         _prune(path.parent)
-    except OSError:
-        pass  # a read-only cache folder only costs speed
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        # A read-only or full cache folder, or a value pickle cannot write (TypeError and
+        # AttributeError are what it raises for locks and local functions): only speed is lost.
+        pass
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)

@@ -8,14 +8,34 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
+from . import __version__
 from .errors import QuestionError, TrdfaqError
 
 if TYPE_CHECKING:
     from .assistant import Assistant
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+# `trdfaq corpus check`: clean (or warnings only), warnings under --strict, errors.
+CHECK_OK, CHECK_WARNINGS, CHECK_ERRORS = 0, 1, 2
+
+
+class UsageError(TrdfaqError):
+    """The command line itself is wrong (an unknown option, a missing argument)."""
+
+    def __init__(self, message: str, parser: argparse.ArgumentParser) -> None:
+        super().__init__(message)
+        self.parser = parser
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser that raises UsageError, so that main() reports it (as JSON under
+    --json) instead of argparse printing and exiting on its own."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise the usage error for main() to report."""
+        raise UsageError(message, self)
 
 
 def _corpus_option(parser: argparse.ArgumentParser) -> None:
@@ -34,21 +54,33 @@ def _region_option(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="trdfaq",
         description="Answers about treatment-resistant depression, quoted from published "
         "articles. Not medical advice.",
+        epilog="Run `trdfaq COMMAND --help` for a command's options.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    ask = commands.add_parser("ask", help="answer one question", description="Answer one question.")
-    ask.add_argument("question", help="the question, or - to read it from standard input")
-    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask = commands.add_parser(
+        "ask",
+        help="answer one question",
+        description="Answer one question. Quotes are optional: `trdfaq ask does ECT hurt`.",
+    )
+    ask.add_argument(
+        "question", nargs="+", help="the question's words, or - to read it from standard input"
+    )
+    ask.add_argument("--json", action="store_true", help="print the answer (or the error) as JSON")
     ask.add_argument("--top-k", type=int, default=3, metavar="N", help="quote at most N passages")
     _corpus_option(ask)
     _region_option(ask)
 
-    chat = commands.add_parser("chat", help="interactive terminal chat")
+    chat = commands.add_parser(
+        "chat",
+        help="interactive terminal chat",
+        description="A full-screen chat. Needs a terminal: in scripts, use `trdfaq ask`.",
+    )
     _corpus_option(chat)
     _region_option(chat)
 
@@ -84,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     corpus = commands.add_parser("corpus", help="tools for editing the corpus")
     corpus_commands = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
+    init = corpus_commands.add_parser(
+        "init",
+        help="start a corpus folder from a small working example",
+        description="Copy a minimal working corpus (one short article, its passages and the "
+        "assistant's words) into a new folder, to edit into your own.",
+    )
+    init.add_argument("dir", type=Path, help="the new corpus folder (must not exist, or be empty)")
     check = corpus_commands.add_parser("check", help="validate a corpus folder")
     check.add_argument("dir", nargs="?", type=Path, help="corpus folder (default: the bundled one)")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
@@ -112,17 +151,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args: argparse.Namespace) -> Assistant:
-    from .assistant import Assistant  # noqa: PLC0415
-
-    return Assistant.load(args.corpus)
+PREPARING = "Preparing the index (first run only)…"
 
 
-def _read_question(raw: str) -> str:
+def _load(args: argparse.Namespace, *, announce: bool = False) -> Assistant:
+    """The assistant for --corpus; with `announce`, say on stderr that the index is being
+    built, when it is (the corpus is checked first, so a broken one gets its error alone)."""
+    from .cache import announce_builds  # noqa: PLC0415
+    from .loader import load_assistant  # noqa: PLC0415
+
+    if not announce:
+        return load_assistant(args.corpus)
+    said = False
+
+    def preparing() -> None:
+        nonlocal said
+        if not said:
+            from .corpus import load_corpus  # noqa: PLC0415
+            from .paths import bundled_corpus_dir  # noqa: PLC0415
+
+            load_corpus(args.corpus if args.corpus is not None else bundled_corpus_dir())
+            print(PREPARING, file=sys.stderr, flush=True)
+            said = True
+
+    with announce_builds(preparing):
+        return load_assistant(args.corpus)
+
+
+def _read_question(words: Sequence[str]) -> str:
     from .assistant import validate_question  # noqa: PLC0415
 
-    if raw == "-":
-        raw = sys.stdin.read()
+    raw = sys.stdin.read() if list(words) == ["-"] else " ".join(words)
     return validate_question(raw)
 
 
@@ -131,7 +190,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.top_k < 1:
         raise QuestionError("--top-k must be at least 1")
     question = _read_question(args.question)
-    assistant = _load(args)
+    assistant = _load(args, announce=not args.json)  # JSON users get JSON only
     answer = assistant.ask(question, region=args.region, top_k=args.top_k)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -186,6 +245,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """trdfaq chat."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise TrdfaqError(
+            "chat needs a terminal (its input or output is redirected): "
+            "in scripts and pipes, use `trdfaq ask QUESTION`"
+        )
     from .tui import run_chat  # noqa: PLC0415 - textual only for this command
 
     assistant = _load(args)
@@ -211,13 +275,109 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
-    """trdfaq corpus check|stats|draft."""
-    from . import corpus_tools  # noqa: PLC0415
-
-    action: Callable[[argparse.Namespace], int] = getattr(
-        corpus_tools, f"cmd_{args.corpus_command}"
-    )
+    """trdfaq corpus init|check|stats|draft."""
+    action: Callable[[argparse.Namespace], int] = CORPUS_COMMANDS[args.corpus_command]
     return action(args)
+
+
+def cmd_corpus_init(args: argparse.Namespace) -> int:
+    """trdfaq corpus init: copy the starter corpus, then say what to do next."""
+    from .corpus_tools import init_corpus  # noqa: PLC0415
+
+    written = init_corpus(args.dir)
+    print(f"Created {args.dir} with a small example corpus ({_count(len(written), 'file')}).")
+    print(f'Try it:  trdfaq ask --corpus {args.dir} "how do I add an article?"')
+    print(f"Check it after each edit:  trdfaq corpus check --strict {args.dir}")
+    return EXIT_OK
+
+
+def cmd_corpus_check(args: argparse.Namespace) -> int:
+    """trdfaq corpus check: print the problems and a summary; exit 0, 1 (--strict) or 2."""
+    from .corpus_tools import check_corpus, summary  # noqa: PLC0415
+    from .paths import bundled_corpus_dir  # noqa: PLC0415
+
+    root: Path = args.dir if args.dir is not None else bundled_corpus_dir()
+    problems, corpus = check_corpus(root)
+    for problem in problems:
+        print(problem)
+    print(summary(problems, corpus))
+    if any(p.level == "error" for p in problems):
+        return CHECK_ERRORS
+    return CHECK_WARNINGS if problems and args.strict else CHECK_OK
+
+
+def cmd_corpus_stats(args: argparse.Namespace) -> int:
+    """trdfaq corpus stats."""
+    from .corpus import load_corpus  # noqa: PLC0415
+    from .corpus_tools import corpus_stats, format_stats  # noqa: PLC0415
+    from .paths import bundled_corpus_dir  # noqa: PLC0415
+
+    root: Path = args.dir if args.dir is not None else bundled_corpus_dir()
+    corpus = load_corpus(root)
+    print(f"corpus {root}")
+    for line in format_stats(corpus_stats(corpus)):
+        print(line)
+    return EXIT_OK
+
+
+def cmd_corpus_draft(args: argparse.Namespace) -> int:
+    """trdfaq corpus draft: print what was written and the next step."""
+    from .corpus import ID_PATTERN  # noqa: PLC0415
+    from .corpus_tools import draft_article  # noqa: PLC0415
+    from .errors import ExistsError  # noqa: PLC0415
+
+    if not ID_PATTERN.match(args.source_id):
+        raise TrdfaqError(f"--id {args.source_id!r}: use lowercase letters, digits and hyphens")
+    for flag, value in (("--title", args.title), ("--kind", args.kind)):
+        if not value.strip():
+            raise TrdfaqError(f"{flag} must not be empty")
+    corpus_dir: Path = args.corpus if args.corpus is not None else Path("corpus")
+    try:
+        report = draft_article(
+            args.article,
+            corpus_dir,
+            args.source_id,
+            title=args.title,
+            publisher=args.publisher,
+            kind=args.kind,
+            force=args.force,
+        )
+    except ExistsError as exc:
+        raise ExistsError(f"{exc.message}: use --force to replace it", exc.path, exc.line) from None
+    sections = {p.section for p in report.passages if p.section}
+    drafted = f"{_count(len(report.passages), 'draft passage')} under "
+    drafted += f"{_count(len(sections), 'heading')}"
+    if report.left_out:
+        left = _count(len(report.left_out), "line")
+        drafted += f"; {left} left out as promotion or boilerplate (listed at the top: review them)"
+    rows = [
+        (str(report.source_text), "the article's text: passages quote it word for word"),
+        (str(report.sources_yaml), f"source entry {args.source_id!r}"),
+        (str(report.passages_file), drafted),
+    ]
+    if report.created_corpus:
+        print(f"Created the corpus folder {corpus_dir}")
+    width = max(len(path) for path, _ in rows)
+    print(f"Drafted {args.source_id!r} from {args.article}:")
+    for path, what in rows:
+        print(f"  {path:<{width}}  {what}")
+    print(
+        f"Next: fill in 2 to 6 questions for each passage in {report.passages_file}, "
+        f"then run: trdfaq corpus check {corpus_dir}"
+    )
+    return EXIT_OK
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+CORPUS_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": cmd_corpus_init,
+    "check": cmd_corpus_check,
+    "stats": cmd_corpus_stats,
+    "draft": cmd_corpus_draft,
+}
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -230,12 +390,32 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = build_parser().parse_args(argv)
+    """Run the command line; return the exit status.
+
+    Every error is one line on stderr, `trdfaq: ...`; under --json it is `{"error": "..."}`
+    on stderr instead, so that stdout holds only answers.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    as_json = _wants_json(argv)
     try:
+        args = _parse(parser, argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_OK
         return COMMANDS[args.command](args)
+    except UsageError as exc:
+        if as_json:
+            _json_error(exc.message)
+        else:
+            exc.parser.print_usage(sys.stderr)
+            print(f"{exc.parser.prog}: error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
     except TrdfaqError as exc:
-        print(f"trdfaq: {exc}", file=sys.stderr)
+        if as_json:
+            _json_error(str(exc))
+        else:
+            print(f"trdfaq: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -243,6 +423,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (e.g. `| head`): exit quietly, as other tools do.
         sys.stderr.close()
         return EXIT_FAIL
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse argv; the words of an unquoted question after an option join the question."""
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "ask":
+        options = [word for word in extra if word.startswith("-") and word != "-"]
+        if options:
+            raise UsageError(
+                f"unrecognized option {options[0]} (quote the question if one of its words "
+                "starts with -)",
+                parser,
+            )
+        args.question = [*args.question, *extra]
+    elif extra:
+        raise UsageError(f"unrecognized arguments: {' '.join(extra)}", parser)
+    return args
+
+
+def _wants_json(argv: list[str]) -> bool:
+    """Whether --json was given (before any `--`), even if the rest does not parse."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    return "--json" in argv[:end]
+
+
+def _json_error(message: str) -> None:
+    print(json.dumps({"error": message}, ensure_ascii=False), file=sys.stderr)
 
 
 def run() -> None:

@@ -25,6 +25,10 @@ class CorpusError(TrdfaqError):
     """The corpus (sources, passages, glossary, settings) is malformed."""
 
 
+class ExistsError(CorpusError):
+    """A file or entry would be overwritten, and overwriting was not asked for."""
+
+
 class PromptError(TrdfaqError):
     """A file under prompts/ is malformed."""
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import PromptError
+from .errors import CorpusError, PromptError, TrdfaqError
 
 if TYPE_CHECKING:
     from .yamlfile import Record
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
 ASSISTANT_FILE = "assistant.yaml"
 CRISIS_FILE = "crisis.yaml"
 SAFETY_FILE = "safety.yaml"
+# A corpus folder's own words (its greeting, examples and about text), in place of the
+# bundled ones: an assistant over a clinic's sleep articles should not greet people about TRD.
+CORPUS_WORDS_FILE = "assistant.yaml"
+CORPUS_WORDS_REQUIRED = ("greeting", "examples", "about")
+CORPUS_WORDS_OPTIONAL = ("name", "tagline", "placeholder", "no_match")
 LINK_KINDS = frozenset({"call", "text", "chat", "web"})
 # The front ends' own words (assistant.yaml `labels`): every one required, no others allowed.
 LABELS = frozenset(
@@ -223,6 +229,70 @@ def load_prompts(root: Path) -> Prompts:
         privacy_logged=_text(top, "privacy_logged"),
         crisis=_load_crisis(Path(root) / CRISIS_FILE),
     )
+
+
+def read_corpus_words(corpus_dir: Path | str) -> dict[str, str | tuple[str, ...]]:
+    """The greeting, examples, about text (and, if given, name, tagline, placeholder and
+    no-match reply) of a corpus folder's assistant.yaml, by Prompts field; {} without one.
+
+    Problems raise CorpusError naming the file and line.
+    """
+    from .yamlfile import line_of, top_record  # noqa: PLC0415 - yaml only when there is one
+
+    path = Path(corpus_dir) / CORPUS_WORDS_FILE
+    if not path.is_file():
+        return {}
+    top = top_record(path, CorpusError, CORPUS_WORDS_FILE)
+    _only_at_line(top, path, {*CORPUS_WORDS_REQUIRED, *CORPUS_WORDS_OPTIONAL})
+    for key in CORPUS_WORDS_REQUIRED:
+        if key not in top.data:
+            raise CorpusError(
+                f"missing required key {key!r} (needs {', '.join(CORPUS_WORDS_REQUIRED)})", path, 1
+            )
+    words: dict[str, str | tuple[str, ...]] = {}
+    for key in (*CORPUS_WORDS_REQUIRED, *CORPUS_WORDS_OPTIONAL):
+        if key not in top.data or key == "examples":
+            continue
+        try:
+            words[key] = _text(top, key)
+        except TrdfaqError:
+            line = _key_line(path, key)
+            raise CorpusError(f"{key!r} must be non-empty text", path, line) from None
+    line = line_of(top.data["examples"]) or _key_line(path, "examples")
+    try:
+        examples = top.strings("examples")
+    except TrdfaqError:
+        raise CorpusError("'examples' must be a list of questions", path, line) from None
+    if not 3 <= len(examples) <= 5:
+        raise CorpusError(f"'examples' must list 3 to 5 questions, not {len(examples)}", path, line)
+    words["examples"] = tuple(" ".join(e.split()) for e in examples)
+    return words
+
+
+def example_lines(corpus_dir: Path | str) -> list[int]:
+    """The line of each example question in a corpus folder's assistant.yaml."""
+    from .yamlfile import load_yaml  # noqa: PLC0415
+
+    data = load_yaml(Path(corpus_dir) / CORPUS_WORDS_FILE, CorpusError)
+    return list(getattr(data.get("examples"), "item_lines", []))
+
+
+def _only_at_line(top: Record, path: Path, allowed: set[str]) -> None:
+    """Reject unknown keys, at the unknown key's own line."""
+    unknown = sorted(str(key) for key in top.data if key not in allowed)
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"expected {', '.join(sorted(allowed))}"
+        raise CorpusError(f"unknown key {unknown[0]!r} ({hint})", path, _key_line(path, unknown[0]))
+
+
+def _key_line(path: Path, key: str) -> int:
+    """The line where a top-level key is written (1 if it cannot be found)."""
+    pattern = re.compile(rf"^{re.escape(key)}\s*:")
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return 1
 
 
 def _text(record: Record, key: str) -> str:

@@ -1,18 +1,24 @@
-"""Tools for editing a corpus: draft passages from an article, check a corpus, show statistics."""
+"""Tools for editing a corpus: start one, draft passages from an article, check it, count it.
 
-from .check import Problem, check_corpus, cmd_check
-from .draft import DraftReport, cmd_draft, draft_article
+Library code only: the command line (`trdfaq corpus ...`) is in trdfaq.cli.
+"""
+
+from .check import Problem, check_corpus, summary
+from .draft import DraftReport, draft_article
 from .extract import Article, read_article
-from .stats import cmd_stats
+from .init import init_corpus
+from .stats import Stats, corpus_stats, format_stats
 
 __all__ = [
     "Article",
     "DraftReport",
     "Problem",
+    "Stats",
     "check_corpus",
-    "cmd_check",
-    "cmd_draft",
-    "cmd_stats",
+    "corpus_stats",
     "draft_article",
+    "format_stats",
+    "init_corpus",
     "read_article",
+    "summary",
 ]

@@ -1,8 +1,7 @@
-"""`trdfaq corpus check`: everything the loader checks, and the curation smells it does not."""
+"""Corpus checks: everything the loader checks, and the curation smells it does not."""
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,14 +18,13 @@ from ..corpus import (
     load_corpus,
     normalise_space,
 )
-from ..errors import CorpusError
-from ..paths import bundled_corpus_dir
+from ..errors import CorpusError, TrdfaqError
+from ..prompts import CORPUS_WORDS_FILE, example_lines
 from .promotion import promotion
 
 MIN_QUESTIONS, MAX_QUESTIONS = 2, 6
 MIN_WORDS, MAX_WORDS = 8, 120
 NEAR_DUPLICATE = 0.7  # share of distinct content words (Jaccard); the bundled corpus peaks at 0.41
-EXIT_OK, EXIT_WARNINGS, EXIT_ERRORS = 0, 1, 2
 _PUNCTUATION = re.compile(r"[^\w\s']+")
 
 
@@ -59,29 +57,21 @@ def check_corpus(root: Path) -> tuple[list[Problem], Corpus | None]:
         _duplicates,
         _promotion,
         _glossary,
+        _assistant_words,
     )
     problems = [problem for check in checks for problem in check(root, corpus)]
     return sorted(problems), corpus
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    """trdfaq corpus check: print the problems and a summary; exit 0, 1 (--strict) or 2."""
-    root: Path = args.dir if args.dir is not None else bundled_corpus_dir()
-    problems, corpus = check_corpus(root)
-    for problem in problems:
-        print(problem)
-    errors = sum(p.level == "error" for p in problems)
-    warnings = len(problems) - errors
+def summary(problems: list[Problem], corpus: Corpus | None) -> str:
+    """`corpus OK: 2 sources, 4 passages`, or `1 error, 2 warnings`."""
     if not problems and corpus is not None:
-        print(
+        return (
             f"corpus OK: {_count(len(corpus.sources), 'source')}, "
             f"{_count(len(corpus.passages), 'passage')}"
         )
-    else:
-        print(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")
-    if errors:
-        return EXIT_ERRORS
-    return EXIT_WARNINGS if warnings and args.strict else EXIT_OK
+    errors = sum(p.level == "error" for p in problems)
+    return f"{_count(errors, 'error')}, {_count(len(problems) - errors, 'warning')}"
 
 
 def _count(n: int, noun: str) -> str:
@@ -275,4 +265,29 @@ def _glossary(root: Path, corpus: Corpus) -> Iterator[Problem]:
                 "warning",
                 f"glossary term {term!r} does not occur in "
                 "any passage (after stemming): fix its spelling, or remove it",
+            )
+
+
+def _assistant_words(root: Path, corpus: Corpus) -> Iterator[Problem]:
+    """assistant.yaml loads, and each of its example questions gets an answer from the corpus
+    (an example that gets none would be offered again as a topic under "no answer")."""
+    path = root / CORPUS_WORDS_FILE
+    if not path.is_file():
+        return
+    from ..loader import load_assistant  # noqa: PLC0415 - builds the engine: only when needed
+
+    try:
+        assistant = load_assistant(root)
+    except TrdfaqError as exc:
+        yield Problem(exc.path or str(path), exc.line or 0, "error", exc.message)
+        return
+    for question, line in zip(assistant.prompts.examples, example_lines(root), strict=True):
+        answer = assistant.ask(question)
+        if not answer.answers:
+            yield Problem(
+                str(path),
+                line,
+                "warning",
+                f"example {question!r} gets no answer from this corpus ({answer.status}): "
+                "ask it as a passage's questions do, or change it",
             )

@@ -1,13 +1,12 @@
-"""`trdfaq corpus draft`: add an article to a corpus, with draft passages for an editor."""
+"""Drafting: add an article to a corpus, with draft passages for an editor to review."""
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..corpus import ID_PATTERN, PASSAGES_DIR, SOURCES_DIR, SOURCES_FILE
-from ..errors import CorpusError, TrdfaqError
+from ..errors import CorpusError, ExistsError
 from .extract import collapse, read_article
 from .plan import DraftPassage, LeftOut, plan
 from .writer import add_source, passages_yaml
@@ -37,10 +36,10 @@ def draft_article(
 ) -> DraftReport:
     """Add an article to a corpus folder: its text, its source entry and draft passages."""
     if not ID_PATTERN.match(source_id):
-        raise TrdfaqError(f"--id {source_id!r}: use lowercase letters, digits and hyphens")
-    for name, value in (("--title", title), ("--kind", kind)):
+        raise CorpusError(f"source id {source_id!r}: use lowercase letters, digits and hyphens")
+    for name, value in (("title", title), ("kind", kind)):
         if not value.strip():
-            raise TrdfaqError(f"{name} must not be empty")
+            raise CorpusError(f"the source's {name} must not be empty")
     _refuse_package_folder(corpus_dir)
     article = read_article(article_path)
     text_path = corpus_dir / SOURCES_DIR / f"{source_id}.txt"
@@ -56,7 +55,7 @@ def draft_article(
     sources_text = add_source(sources_path, fields, force=force)
     for path in (text_path, passages_path):
         if path.exists() and not force:
-            raise CorpusError("already exists: use --force to overwrite it", path)
+            raise ExistsError("already exists", path)
     drafts, left_out = plan(article, source_id, title)
     passages_text = passages_yaml(drafts, left_out, source_id, text_path.name, str(corpus_dir))
     created = not corpus_dir.exists()
@@ -73,7 +72,7 @@ def _write(files: dict[Path, str]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise TrdfaqError(f"cannot write: {exc.strerror}", path) from None
+            raise CorpusError(f"cannot write: {exc.strerror}", path) from None
 
 
 def _refuse_package_folder(corpus_dir: Path) -> None:
@@ -81,44 +80,6 @@ def _refuse_package_folder(corpus_dir: Path) -> None:
     package = Path(__file__).resolve().parents[1]
     target = corpus_dir.resolve()
     if target == package or package in target.parents:
-        raise TrdfaqError("is inside the installed trdfaq package: give --corpus DIR", corpus_dir)
-
-
-def cmd_draft(args: argparse.Namespace) -> int:
-    """trdfaq corpus draft: print what was written and the next step."""
-    corpus_dir: Path = args.corpus if args.corpus is not None else Path("corpus")
-    report = draft_article(
-        args.article,
-        corpus_dir,
-        args.source_id,
-        title=args.title,
-        publisher=args.publisher,
-        kind=args.kind,
-        force=args.force,
-    )
-    sections = {p.section for p in report.passages if p.section}
-    drafted = f"{_count(len(report.passages), 'draft passage')} under "
-    drafted += f"{_count(len(sections), 'heading')}"
-    if report.left_out:
-        left = _count(len(report.left_out), "line")
-        drafted += f"; {left} left out as promotion or boilerplate (listed at the top: review them)"
-    rows = [
-        (str(report.source_text), "the article's text: passages quote it word for word"),
-        (str(report.sources_yaml), f"source entry {args.source_id!r}"),
-        (str(report.passages_file), drafted),
-    ]
-    if report.created_corpus:
-        print(f"Created the corpus folder {corpus_dir}")
-    width = max(len(path) for path, _ in rows)
-    print(f"Drafted {args.source_id!r} from {args.article}:")
-    for path, what in rows:
-        print(f"  {path:<{width}}  {what}")
-    print(
-        f"Next: fill in 2 to 6 questions for each passage in {report.passages_file}, "
-        f"then run: trdfaq corpus check {corpus_dir}"
-    )
-    return 0
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+        raise CorpusError(
+            "is inside the installed trdfaq package: use a corpus folder of your own", corpus_dir
+        )

@@ -1,17 +1,14 @@
-"""`trdfaq corpus stats`: the corpus in numbers, and passages their own questions miss."""
+"""Corpus statistics: the corpus in numbers, and passages their own questions miss."""
 
 from __future__ import annotations
 
-import argparse
 import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from ..analysis import tokenize
-from ..corpus import PASSAGES_DIR, Corpus, Passage, load_corpus
-from ..paths import bundled_corpus_dir
+from ..corpus import PASSAGES_DIR, Corpus, Passage
 
 
 @dataclass(frozen=True)
@@ -93,13 +90,3 @@ def format_stats(stats: Stats) -> list[str]:
         lines.append(f"  {p.id} ({PASSAGES_DIR}/{p.file}:{p.line})")
         lines += [f"    {question!r} -> {first or 'nothing'}" for question, first in miss.firsts]
     return lines
-
-
-def cmd_stats(args: argparse.Namespace) -> int:
-    """trdfaq corpus stats."""
-    root: Path = args.dir if args.dir is not None else bundled_corpus_dir()
-    corpus = load_corpus(root)
-    print(f"corpus {root}")
-    for line in format_stats(corpus_stats(corpus)):
-        print(line)
-    return 0

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ..errors import CorpusError
+from ..errors import CorpusError, ExistsError
 
 if TYPE_CHECKING:
     from .plan import DraftPassage, LeftOut
@@ -112,11 +112,7 @@ def add_source(path: Path, fields: dict[str, str | None], *, force: bool) -> str
     if source_id in ids:
         index = ids.index(source_id)
         if not force:
-            raise CorpusError(
-                f"source id {source_id!r} already exists: use --force to replace it",
-                path,
-                starts[index],
-            )
+            raise ExistsError(f"source id {source_id!r} already exists", path, starts[index])
         new = _replace_entry(old, starts, index, source_entry(indent, fields))
     else:
         head = old if old.endswith("\n") or not old else old + "\n"

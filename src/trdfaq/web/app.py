@@ -28,6 +28,7 @@ from .. import (
     TrdfaqError,
     validate_question,
 )
+from ..loader import load_assistant
 from .conversations import ConversationStore
 from .middleware import (
     CORS,
@@ -82,7 +83,7 @@ class Service:
         """The assistant, loaded on first use when create_app was not given one."""
         if self._assistant is None:
             try:
-                self._assistant = Assistant.load(self.settings.corpus_dir)
+                self._assistant = load_assistant(self.settings.corpus_dir)
             except TrdfaqError as exc:  # a broken corpus or prompt file: no user data in it
                 LOG.error("cannot load the assistant: %s", exc)
                 raise ApiError(503, "the assistant is not available") from None

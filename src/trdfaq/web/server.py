@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 from uvicorn.supervisors import Multiprocess
 
 from .. import Assistant, TrdfaqError
+from ..loader import load_assistant
 from .app import create_app
 from .settings import Settings
 
@@ -78,7 +79,7 @@ def _ready_app(assistant: Assistant, settings: dict[str, Any]) -> Starlette:
 
 def _worker_app(settings: dict[str, Any]) -> Starlette:
     """The app of one worker process (`--workers 2` and more)."""
-    return _ready_app(Assistant.load(settings["corpus_dir"]), settings)
+    return _ready_app(load_assistant(settings["corpus_dir"]), settings)
 
 
 def serve(
@@ -105,7 +106,7 @@ def serve(
         raise TrdfaqError(str(exc)) from None
     # Load once here: a broken corpus is a one-line error, and the workers start from the
     # on-disk cache this fills.
-    assistant = Assistant.load(corpus_dir)
+    assistant = load_assistant(corpus_dir)
     options: dict[str, Any] = {
         "host": host,
         "port": port,

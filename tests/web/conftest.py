@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -104,13 +105,17 @@ def _lower(headers: Any) -> dict[str, str]:
 
 
 @contextmanager
-def run_server(directory: Path, *args: str) -> Iterator[Server]:
-    """Start `python -m trdfaq serve ARGS` on a free port; stop it (and close its log) after."""
-    port = free_port()
-    log_path = directory / f"server-{port}.log"
+def run_server(
+    directory: Path, *args: str, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[Server]:
+    """Start `python -m trdfaq serve ARGS` on a free port (or `port`), with `env` added to
+    the environment; stop it (and close its log) after."""
+    port = port or free_port()
+    log_path = directory / f"server-{port}-{time.monotonic_ns()}.log"
     command = [sys.executable, "-m", "trdfaq", "serve", "--host", HOST, "--port", str(port), *args]
+    environ = {k: v for k, v in os.environ.items() if k != "TRDFAQ_SECRET"} | (env or {})
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environ)
         server = Server(f"http://{HOST}:{port}", process, log_path)
         try:
             _wait_until_up(server)

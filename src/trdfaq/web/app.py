@@ -8,6 +8,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from importlib import resources
 from string import Template
 from typing import Any
@@ -24,11 +25,9 @@ from .. import (
     MAX_QUESTION_CHARS,
     Assistant,
     QuestionError,
-    Topic,
     TrdfaqError,
     validate_question,
 )
-from .conversations import ConversationStore
 from .middleware import (
     CORS,
     Guard,
@@ -39,6 +38,7 @@ from .middleware import (
 from .openapi import openapi_schema
 from .ratelimit import RateLimiter
 from .settings import Settings
+from .tokens import SECRET_ENV, Signer, random_secret, secret_from_env
 
 LOG = logging.getLogger("trdfaq.web")
 _FIELDS = frozenset({"question", "conversation_id", "region"})
@@ -63,12 +63,12 @@ def _static(name: str) -> bytes:
 
 
 class Service:
-    """The routes' shared state: the assistant, conversations, rate limiter and static files."""
+    """The routes' shared state: the assistant, token signer, rate limiter and static files."""
 
     def __init__(self, assistant: Assistant | None, settings: Settings) -> None:
         self.settings = settings
         self._assistant = assistant
-        self.conversations = ConversationStore(settings.conversations, settings.conversation_ttl)
+        self.signer = Signer(conversation_secret(settings), settings.conversation_ttl)
         self.limiter = RateLimiter(settings.rate_limit, settings.rate_limit_clients)
         self.widget_js = _static("widget.js")
         self.widget_etag = '"' + hashlib.sha256(self.widget_js).hexdigest()[:32] + '"'
@@ -102,24 +102,22 @@ class Service:
             headers = {"Retry-After": self.limiter.retry_after(wait)}
             return error_response(429, "too many questions: wait a moment", headers)
         question, conversation_id, region = _parse(await self._body(request))
-        stored = self.conversations.get(conversation_id)
-        if stored is None or conversation_id is None:
-            stored, conversation_id = (), self.conversations.new_id()  # stored once answered
-        topic = Topic(stored[:-1], tuple(stored[-1].split())) if stored else Topic()
+        resumed = self.signer.verify(conversation_id)
         try:
             question = validate_question(question)
-            conversation = self.assistant.conversation(region=region, topic=topic)
+            conversation = self.assistant.conversation(region=region, topic=resumed.topic)
         except QuestionError as exc:  # an empty or too long question, an unknown region
             raise ApiError(422, str(exc)) from None
         if self.settings.log_questions:
             LOG.info("question: %r", question)
         try:
-            data = conversation.ask(question).to_dict()
+            answer = conversation.ask(question)
         except QuestionError as exc:  # too long to search (after the safety check read it)
             raise ApiError(422, str(exc)) from None
-        kept = conversation.topic
-        self.conversations.put(conversation_id, (*kept.questions, " ".join(kept.passages)))
-        data["conversation_id"] = conversation_id
+        if resumed.lost:  # never silently: the question was read without its context
+            answer = replace(answer, context_lost=True)
+        data = answer.to_dict()
+        data["conversation_id"] = self.signer.sign(conversation.topic)
         return json_response(data)
 
     async def health(self, request: Request) -> Response:
@@ -128,7 +126,6 @@ class Service:
         return json_response(
             {
                 "status": "ok",
-                "conversations": len(self.conversations),
                 "passages": len(engine.corpus.passages),
                 "sources": len(engine.corpus.sources),
             }
@@ -203,6 +200,21 @@ class Service:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
+
+
+def conversation_secret(settings: Settings) -> bytes:
+    """The secret tokens are signed with: the settings', $TRDFAQ_SECRET's, or a random one."""
+    if settings.secret is not None:
+        return settings.secret
+    secret = secret_from_env()
+    if secret is None:
+        LOG.warning(
+            "%s is not set: conversations use a random secret of this process, so they end "
+            "when it stops; set it to share them between instances and restarts",
+            SECRET_ENV,
+        )
+        secret = random_secret()
+    return secret
 
 
 def _parse(body: bytes) -> tuple[Any, str | None, str | None]:

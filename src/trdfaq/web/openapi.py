@@ -101,7 +101,8 @@ _ASK_REQUEST = _obj(
         "question": {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION_CHARS},
         "conversation_id": {
             **_NULLABLE_STRING,
-            "description": "the id from the previous answer; unknown or expired ids start afresh",
+            "description": "the conversation_id of the previous answer (a signed token); one "
+            "that fails verification or has expired gives context_lost: true",
         },
         "region": {
             **_NULLABLE_STRING,
@@ -130,7 +131,6 @@ _ANSWER = _obj(
 _HEALTH = _obj(
     {
         "status": {"const": "ok"},
-        "conversations": {"type": "integer", "description": "held by this worker"},
         "passages": {"type": "integer"},
         "sources": {"type": "integer"},
     }

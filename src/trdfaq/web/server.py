@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import gc
 import logging
+import logging.config
 import socket
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,7 +16,7 @@ from starlette.applications import Starlette
 from uvicorn.supervisors import Multiprocess
 
 from .. import Assistant, TrdfaqError
-from .app import create_app
+from .app import conversation_secret, create_app
 from .settings import Settings
 
 LOG = logging.getLogger("trdfaq.web")
@@ -99,9 +100,11 @@ def serve(
         "log_questions": log_questions,
         "corpus_dir": None if corpus_dir is None else Path(corpus_dir),
     }
+    logging.config.dictConfig(LOG_CONFIG)  # before uvicorn's, for the lines logged till then
     try:
-        Settings.from_kwargs(**settings)
-    except ValueError as exc:
+        # One secret for every worker: from the environment, else one random for this server.
+        settings["secret"] = conversation_secret(Settings.from_kwargs(**settings))
+    except ValueError as exc:  # a bad setting, or a $TRDFAQ_SECRET too short
         raise TrdfaqError(str(exc)) from None
     # Load once here: a broken corpus is a one-line error, and the workers start from the
     # on-disk cache this fills.

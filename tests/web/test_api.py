@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import json
 import re
 import socket
 import subprocess
@@ -263,6 +264,19 @@ class TestHeaders:
         again = server.request("/widget.js", headers={"If-None-Match": reply.headers["etag"]})
         assert again.status == 304
 
+    def test_widget_script_carries_the_crisis_lines(self, server: Server) -> None:
+        script = server.request("/widget.js").body.decode()
+        match = re.search(r"const BUILT_IN = /\*@built-in\*/(\{.*?\});\n", script)
+        assert match is not None, "the server did not fill in the built-in data"
+        built_in = json.loads(match.group(1))
+        info = server.request("/api/info").json()
+        assert built_in["labels"] == info["labels"]
+        assert set(built_in["crisis"]) == {"", *info["regions"]}
+        for region, crisis in built_in["crisis"].items():
+            assert crisis["headline"] and crisis["resources"], region
+        hrefs = [link["href"] for r in built_in["crisis"]["UK"]["resources"] for link in r["links"]]
+        assert hrefs[0] == "tel:116123" and "tel:999" in hrefs
+
     def test_api_is_not_cached(self, server: Server) -> None:
         assert server.ask("What is TRD?").headers["cache-control"] == "no-store"
 
@@ -311,8 +325,13 @@ class TestPagesAndSchema:
     def test_widget_words_are_labels_with_a_fallback_that_matches(self, server: Server) -> None:
         source = WIDGET_JS.read_text()
         used = set(re.findall(r"""\bt\(\s*["'](\w+)["']\s*\)""", source))
-        used |= set(re.findall(r'this\.t\(\w+ \? "(\w+)" : "(\w+)"\)', source)[0])
-        assert {"ask", "network_error", "too_many", "topics", "follow_ups"} <= used
+        for pair in re.findall(r'this\.t\([\w.]+ \? "(\w+)" : "(\w+)"\)', source):
+            used |= set(pair)
+        failures = re.search(r"const FAILURE_LABELS = \{(.*?)\};", source, re.DOTALL)
+        assert failures is not None
+        used |= set(re.findall(r'\w+: "(\w+)"', failures.group(1)))
+        assert {"ask", "network_error", "too_many", "topics", "follow_ups", "timeout"} <= used
+        assert {"still_working", "in_crisis", "get_help", "server_error"} <= used
         assert used <= LABELS  # a typo would show nothing
         block = re.search(r"const FALLBACK = \{(.*?)\n  \};", source, re.DOTALL)
         assert block is not None

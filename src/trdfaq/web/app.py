@@ -41,6 +41,8 @@ from .settings import Settings
 from .tokens import SECRET_ENV, Signer, random_secret, secret_from_env
 
 LOG = logging.getLogger("trdfaq.web")
+# Where widget.js holds its built-in data: the server puts JSON in place of the null after it.
+BUILT_IN_MARK = b"/*@built-in*/"
 _FIELDS = frozenset({"question", "conversation_id", "region"})
 _PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -70,8 +72,7 @@ class Service:
         self._assistant = assistant
         self.signer = Signer(conversation_secret(settings), settings.conversation_ttl)
         self.limiter = RateLimiter(settings.rate_limit, settings.rate_limit_clients)
-        self.widget_js = _static("widget.js")
-        self.widget_etag = '"' + hashlib.sha256(self.widget_js).hexdigest()[:32] + '"'
+        self._widget: tuple[bytes, str] | None = None  # the script and its ETag
         self.demo_css = _static("demo.css")
         self.demo_template = Template(_static("demo.html").decode())
         self.openapi = json_bytes(openapi_schema(settings.max_body))
@@ -91,7 +92,7 @@ class Service:
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         """Load the assistant at startup, so a broken corpus stops the server at once."""
-        _ = self.assistant
+        _ = self.widget_script  # loads the assistant too
         yield
 
     async def ask(self, request: Request) -> Response:
@@ -141,17 +142,28 @@ class Service:
         """GET /openapi.json."""
         return Response(self.openapi, media_type="application/json")
 
+    @property
+    def widget_script(self) -> tuple[bytes, str]:
+        """widget.js with its built-in words and crisis lines filled in, and its ETag."""
+        if self._widget is None:
+            script = _static("widget.js")
+            data = json_bytes(_built_in(self.assistant))
+            script = script.replace(BUILT_IN_MARK + b"null", BUILT_IN_MARK + data, 1)
+            self._widget = script, '"' + hashlib.sha256(script).hexdigest()[:32] + '"'
+        return self._widget
+
     async def widget(self, request: Request) -> Response:
         """GET /widget.js: loadable from any site."""
+        script, etag = self.widget_script
         headers = {
             "Cache-Control": "public, max-age=3600",
-            "ETag": self.widget_etag,
+            "ETag": etag,
             "Cross-Origin-Resource-Policy": "cross-origin",
             "Access-Control-Allow-Origin": "*",
         }
-        if self.widget_etag in request.headers.get("if-none-match", ""):
+        if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
-        return Response(self.widget_js, headers=headers, media_type="text/javascript")
+        return Response(script, headers=headers, media_type="text/javascript")
 
     async def demo(self, request: Request) -> Response:
         """GET /: the widget, and the snippet that embeds it."""
@@ -272,6 +284,21 @@ def _info(assistant: Assistant) -> dict[str, Any]:
             }
             for r in prompts.crisis.resources
         ],
+        "max_question_chars": MAX_QUESTION_CHARS,
+    }
+
+
+def _built_in(assistant: Assistant) -> dict[str, Any]:
+    """What widget.js carries inside it, for when the API cannot be reached: its words, and the
+    crisis lines of every region (key "": no region given), as the core composes them."""
+    crisis = assistant.prompts.crisis
+    regions = ("", *crisis.region_names)
+    by_region = {code: assistant.crisis_resources(code or None).to_dict() for code in regions}
+    return {
+        "labels": assistant.prompts.labels,
+        "regions": crisis.region_names,
+        "region_aliases": crisis.region_aliases,
+        "crisis": by_region,
         "max_question_chars": MAX_QUESTION_CHARS,
     }
 

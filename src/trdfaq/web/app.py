@@ -28,6 +28,7 @@ from .. import (
     TrdfaqError,
     validate_question,
 )
+from .compression import MIN_SIZE, accepts_gzip, gzipped
 from .middleware import (
     CORS,
     Guard,
@@ -60,6 +61,17 @@ class ApiError(Exception):
         self.message = message
 
 
+class Widget:
+    """The widget script as served: plain and gzipped, each with its ETag."""
+
+    def __init__(self, script: bytes) -> None:
+        self.script = script
+        self.gzip = gzipped(script, level=9)
+        digest = hashlib.sha256(script).hexdigest()[:32]
+        self.etag = f'"{digest}"'
+        self.gzip_etag = f'"{digest}-gzip"'
+
+
 def _static(name: str) -> bytes:
     return (resources.files(__package__) / "static" / name).read_bytes()
 
@@ -72,10 +84,10 @@ class Service:
         self._assistant = assistant
         self.signer = Signer(conversation_secret(settings), settings.conversation_ttl)
         self.limiter = RateLimiter(settings.rate_limit, settings.rate_limit_clients)
-        self._widget: tuple[bytes, str] | None = None  # the script and its ETag
+        self._widget: Widget | None = None
         self.demo_css = _static("demo.css")
         self.demo_template = Template(_static("demo.html").decode())
-        self.openapi = json_bytes(openapi_schema(settings.max_body))
+        self._openapi: bytes | None = None
         self._info: bytes | None = None
 
     @property
@@ -102,6 +114,8 @@ class Service:
         if wait:
             headers = {"Retry-After": self.limiter.retry_after(wait)}
             return error_response(429, "too many questions: wait a moment", headers)
+        if not _is_json(request.headers.get("content-type", "")):
+            raise ApiError(415, 'send the body as JSON, with "Content-Type: application/json"')
         question, conversation_id, region = _parse(await self._body(request))
         resumed = self.signer.verify(conversation_id)
         try:
@@ -119,7 +133,12 @@ class Service:
             answer = replace(answer, context_lost=True)
         data = answer.to_dict()
         data["conversation_id"] = self.signer.sign(conversation.topic)
-        return json_response(data)
+        body = json_bytes(data)
+        headers = {"Vary": "Accept-Encoding"}
+        if len(body) >= MIN_SIZE and accepts_gzip(request.headers.get("accept-encoding", "")):
+            body = gzipped(body)
+            headers["Content-Encoding"] = "gzip"
+        return Response(body, headers=headers, media_type="application/json")
 
     async def health(self, request: Request) -> Response:
         """GET /api/health: liveness, with counts."""
@@ -140,30 +159,39 @@ class Service:
 
     async def openapi_json(self, request: Request) -> Response:
         """GET /openapi.json."""
-        return Response(self.openapi, media_type="application/json")
+        if self._openapi is None:
+            crisis = self.assistant.prompts.crisis
+            regions = [*crisis.region_names, *crisis.region_aliases]
+            self._openapi = json_bytes(openapi_schema(self.settings.max_body, regions))
+        return Response(self._openapi, media_type="application/json")
 
     @property
-    def widget_script(self) -> tuple[bytes, str]:
-        """widget.js with its built-in words and crisis lines filled in, and its ETag."""
+    def widget_script(self) -> Widget:
+        """widget.js with its built-in words and crisis lines filled in, plain and gzipped."""
         if self._widget is None:
             script = _static("widget.js")
             data = json_bytes(_built_in(self.assistant))
-            script = script.replace(BUILT_IN_MARK + b"null", BUILT_IN_MARK + data, 1)
-            self._widget = script, '"' + hashlib.sha256(script).hexdigest()[:32] + '"'
+            self._widget = Widget(script.replace(BUILT_IN_MARK + b"null", BUILT_IN_MARK + data, 1))
         return self._widget
 
     async def widget(self, request: Request) -> Response:
-        """GET /widget.js: loadable from any site."""
-        script, etag = self.widget_script
+        """GET /widget.js: loadable from any site; gzipped when the client accepts it."""
+        widget = self.widget_script
+        packed = accepts_gzip(request.headers.get("accept-encoding", ""))
+        etag = widget.gzip_etag if packed else widget.etag
         headers = {
             "Cache-Control": "public, max-age=3600",
             "ETag": etag,
+            "Vary": "Accept-Encoding",
             "Cross-Origin-Resource-Policy": "cross-origin",
             "Access-Control-Allow-Origin": "*",
         }
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
-        return Response(script, headers=headers, media_type="text/javascript")
+        if packed:
+            headers["Content-Encoding"] = "gzip"
+        body = widget.gzip if packed else widget.script
+        return Response(body, headers=headers, media_type="text/javascript")
 
     async def demo(self, request: Request) -> Response:
         """GET /: the widget, and the snippet that embeds it."""
@@ -253,6 +281,11 @@ def _parse(body: bytes) -> tuple[Any, str | None, str | None]:
     return data["question"], data.get("conversation_id"), data.get("region")
 
 
+def _is_json(content_type: str) -> bool:
+    """Whether a Content-Type header names JSON (application/json, any parameters)."""
+    return content_type.partition(";")[0].strip().lower() == "application/json"
+
+
 def _encodable(text: str) -> bool:
     try:
         text.encode()
@@ -327,7 +360,7 @@ def create_app(assistant: Assistant | None = None, **settings: Any) -> Starlette
         Route("/openapi.json", service.openapi_json, methods=["GET"], name="openapi"),
     ]
     middleware = [
-        Middleware(Guard, access_log=config.access_log),
+        Middleware(Guard, access_log=config.access_log, paths=frozenset(r.path for r in routes)),
         Middleware(
             CORS,
             allow_origins=config.allow_origins,

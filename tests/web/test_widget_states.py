@@ -332,3 +332,67 @@ class TestRestart:
         assert "5 days/week" in (answer.text_content() or "")
         assert answer.locator(".notice.lost").count() == 0
         assert re.search(r"\S", answer.locator("blockquote").first.inner_text())
+
+
+ZOOMS = [  # a 1280 x 1024 window zoomed: CSS pixels per side shrink by the zoom factor
+    pytest.param({"width": 640, "height": 512}, 2, id="200%"),
+    pytest.param({"width": 320, "height": 256}, 4, id="400%"),
+]
+
+
+class TestZoom:
+    @pytest.mark.parametrize(("viewport", "scale"), ZOOMS)
+    @pytest.mark.parametrize("url", ["/launcher.html", "/embed.html"])
+    def test_reflow(
+        self,
+        new_page: Callable[..., Page],
+        embed: Site,
+        viewport: dict[str, int],
+        scale: int,
+        url: str,
+        artifacts: Path,
+    ) -> None:
+        page = new_page(viewport=viewport, device_scale_factor=scale, locale="en-US")
+        page.goto(f"{embed.origin}{url}")
+        chat = page.locator("trdfaq-chat")
+        if url == "/launcher.html":
+            chat.locator(".launcher").click()
+        chat.locator(".msg.bot").first.wait_for()
+        answer = ask(chat, "What is rTMS?")
+        sizes = shadow(
+            chat,
+            """(() => {
+              const box = (s) => root.querySelector(s).getBoundingClientRect();
+              const input = root.querySelector('input');
+              return {panel: box('.panel').height, log: box('.log').height,
+                      panelRight: box('.panel').right, input: getComputedStyle(input).fontSize,
+                      send: box('.send').right};
+            })()""",
+        )
+        print(f"{url} {viewport}: {sizes}")
+        name = f"zoom-{scale * 100}-{url.strip('/').removesuffix('.html')}.png"
+        page.screenshot(path=artifacts / name)
+        assert sizes["log"] >= sizes["panel"] / 2, sizes  # WCAG 1.4.10: the answers have room
+        assert sizes["panelRight"] <= viewport["width"] and sizes["send"] <= viewport["width"]
+        assert float(sizes["input"].removesuffix("px")) >= 16  # no zoom on focus in iOS
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        assert answer.locator("blockquote").first.is_visible()
+
+    def test_sizes_follow_the_browsers_text_size(self, page: Page, embed: Site) -> None:
+        embed.pages["/large-text.html"] = lambda api: (
+            f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title>
+<style>html {{ font-size: 24px; }}</style></head><body>
+<script src="{api}/widget.js" defer></script><trdfaq-chat api="{api}" open></trdfaq-chat>
+</body></html>"""
+        )
+        chat = open_chat(page, f"{embed.origin}/large-text.html")
+        sizes = shadow(
+            chat,
+            """(() => {
+              const size = (s) => parseFloat(getComputedStyle(root.querySelector(s)).fontSize);
+              return {root: size('.root'), heading: size('h2'), input: size('input'),
+                      chip: size('.chip')};
+            })()""",
+        )
+        assert sizes["root"] == 24 and sizes["input"] == 24
+        assert sizes["heading"] > 24 and sizes["chip"] < 24

@@ -74,7 +74,7 @@ header :focus-visible { outline-color: var(--trdfaq-accent-fg, #fff); }
   border: 1px solid var(--trdfaq-border, #c9ced6); border-radius: var(--trdfaq-radius, 0.75em);
   box-shadow: 0 0.4em 1.5em rgb(0 0 0 / 0.14); }
 .inline .panel { width: 100%; max-width: var(--trdfaq-width, 28em);
-  height: var(--trdfaq-height, 38em); }
+  height: min(var(--trdfaq-height, 38em), 100vh); }
 .floating .panel { position: fixed; z-index: 2147483000; right: 1em; bottom: 5.25em;
   width: min(var(--trdfaq-width, 25em), calc(100vw - 2em));
   height: min(var(--trdfaq-height, 38em), calc(100vh - 6.75em)); }
@@ -172,6 +172,11 @@ input { flex: 1; min-width: 0; padding: 0.5em 0.6em; border-radius: 0.5em;
   .subtitle, .foot { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   form { padding: 0.3em 0.5em; }
   .helpbox { max-height: 50%; }
+}
+@media (max-height: 20em) {
+  header button { padding: 0.1em 0.45em; }
+  input, .send { padding-top: 0.3em; padding-bottom: 0.3em; }
+  .foot { padding: 0 0.75em 0.2em; }
 }
 `;
   let sharedSheet = null;

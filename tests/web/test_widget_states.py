@@ -396,3 +396,19 @@ class TestZoom:
         )
         assert sizes["root"] == 24 and sizes["input"] == 24
         assert sizes["heading"] > 24 and sizes["chip"] < 24
+
+
+class TestScreenReaders:
+    def test_a_short_announcement_per_answer_not_the_whole_answer(
+        self, page: Page, embed: Site
+    ) -> None:
+        chat = open_chat(page, f"{embed.origin}/embed.html")
+        log = chat.locator(".log")
+        assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "off"
+        answer = ask(chat, "What is rTMS?")
+        status = chat.locator("[role=status]")
+        announced = status.inner_text()
+        assert announced and len(announced) < 100
+        assert len(answer.inner_text()) > 3 * len(announced)  # the answer is read in the log
+        assert shadow(chat, "root.querySelector('[role=status]').closest('.log')") is None
+        assert answer.get_attribute("aria-label") == "Answer"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,7 +21,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import (
-    MAX_QUESTION_CHARS,
     Assistant,
     QuestionError,
     TrdfaqError,
@@ -37,6 +35,7 @@ from .middleware import (
     json_response,
 )
 from .openapi import openapi_schema
+from .payloads import ApiError, built_in_payload, info_payload, is_json, parse_ask
 from .ratelimit import RateLimiter
 from .settings import Settings
 from .tokens import SECRET_ENV, Signer, random_secret, secret_from_env
@@ -44,21 +43,11 @@ from .tokens import SECRET_ENV, Signer, random_secret, secret_from_env
 LOG = logging.getLogger("trdfaq.web")
 # Where widget.js holds its built-in data: the server puts JSON in place of the null after it.
 BUILT_IN_MARK = b"/*@built-in*/"
-_FIELDS = frozenset({"question", "conversation_id", "region"})
 _PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
 )
-
-
-class ApiError(Exception):
-    """A request the API refuses: status code and message for the JSON error."""
-
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
 
 
 class Widget:
@@ -114,9 +103,9 @@ class Service:
         if wait:
             headers = {"Retry-After": self.limiter.retry_after(wait)}
             return error_response(429, "too many questions: wait a moment", headers)
-        if not _is_json(request.headers.get("content-type", "")):
+        if not is_json(request.headers.get("content-type", "")):
             raise ApiError(415, 'send the body as JSON, with "Content-Type: application/json"')
-        question, conversation_id, region = _parse(await self._body(request))
+        question, conversation_id, region = parse_ask(await self._body(request))
         resumed = self.signer.verify(conversation_id)
         try:
             question = validate_question(question)
@@ -154,7 +143,7 @@ class Service:
     async def info(self, request: Request) -> Response:
         """GET /api/info: what the widget shows before the first question."""
         if self._info is None:
-            self._info = json_bytes(_info(self.assistant))
+            self._info = json_bytes(info_payload(self.assistant))
         return Response(self._info, media_type="application/json")
 
     async def openapi_json(self, request: Request) -> Response:
@@ -170,7 +159,7 @@ class Service:
         """widget.js with its built-in words and crisis lines filled in, plain and gzipped."""
         if self._widget is None:
             script = _static("widget.js")
-            data = json_bytes(_built_in(self.assistant))
+            data = json_bytes(built_in_payload(self.assistant))
             self._widget = Widget(script.replace(BUILT_IN_MARK + b"null", BUILT_IN_MARK + data, 1))
         return self._widget
 
@@ -255,85 +244,6 @@ def conversation_secret(settings: Settings) -> bytes:
         )
         secret = random_secret()
     return secret
-
-
-def _parse(body: bytes) -> tuple[Any, str | None, str | None]:
-    """The question, conversation id and region from a JSON body; ApiError (422) otherwise."""
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        raise ApiError(422, 'the body must be JSON, e.g. {"question": "What is TRD?"}') from None
-    if not isinstance(data, dict):
-        raise ApiError(422, 'the body must be a JSON object, e.g. {"question": "What is TRD?"}')
-    unknown = sorted(set(data) - _FIELDS)
-    if unknown:
-        raise ApiError(422, f"unknown field(s): {', '.join(map(repr, unknown))}")
-    if "question" not in data:
-        raise ApiError(422, '"question" is required')
-    for name in _FIELDS:
-        value = data.get(name)
-        required = name == "question"
-        if not isinstance(value, str) and (required or value is not None):
-            kind = "a string" if required else "a string or null"
-            raise ApiError(422, f'"{name}" must be {kind}')
-        if isinstance(value, str) and not _encodable(value):
-            raise ApiError(422, f'"{name}" is not valid Unicode text')
-    return data["question"], data.get("conversation_id"), data.get("region")
-
-
-def _is_json(content_type: str) -> bool:
-    """Whether a Content-Type header names JSON (application/json, any parameters)."""
-    return content_type.partition(";")[0].strip().lower() == "application/json"
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode()
-    except UnicodeEncodeError:  # lone surrogates, e.g. "\ud800"
-        return False
-    return True
-
-
-def _info(assistant: Assistant) -> dict[str, Any]:
-    prompts = assistant.prompts
-    return {
-        "name": prompts.name,
-        "tagline": prompts.tagline,
-        "greeting": prompts.greeting,
-        "placeholder": prompts.placeholder,
-        "empty_question": prompts.empty_question,
-        "examples": list(prompts.examples),
-        "disclaimer": prompts.disclaimer,
-        "about": prompts.about,
-        "labels": prompts.labels,
-        "regions": prompts.crisis.region_names,
-        "crisis_resources": [
-            {
-                "name": r.name,
-                "contact": r.contact,
-                "regions": list(r.regions),
-                "emergency": r.emergency,
-                "links": [{"kind": k.kind, "label": k.label, "href": k.href} for k in r.links],
-            }
-            for r in prompts.crisis.resources
-        ],
-        "max_question_chars": MAX_QUESTION_CHARS,
-    }
-
-
-def _built_in(assistant: Assistant) -> dict[str, Any]:
-    """What widget.js carries inside it, for when the API cannot be reached: its words, and the
-    crisis lines of every region (key "": no region given), as the core composes them."""
-    crisis = assistant.prompts.crisis
-    regions = ("", *crisis.region_names)
-    by_region = {code: assistant.crisis_resources(code or None).to_dict() for code in regions}
-    return {
-        "labels": assistant.prompts.labels,
-        "regions": crisis.region_names,
-        "region_aliases": crisis.region_aliases,
-        "crisis": by_region,
-        "max_question_chars": MAX_QUESTION_CHARS,
-    }
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -239,6 +239,7 @@ class TestOffline:
         _expect(chat.locator(".status")).to_contain_text("Couldn't reach")
         box = chat.locator(".helpbox")
         _expect(box).to_be_visible()
+        assert chat.locator("header .help").inner_text() == "In crisis?"  # built-in words
         links = box.locator(".crisis a").evaluate_all("(nodes) => nodes.map((n) => n.href)")
         assert any("findahelpline.com" in href for href in links)
         if first_call is None:

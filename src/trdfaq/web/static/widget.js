@@ -27,6 +27,7 @@
     name: "trdfaq",
     open_chat: "Ask about TRD",
     ask: "Ask",
+    still_working: "Still working…",
     question_label: "Your question",
     close: "Close",
     in_crisis: "In crisis?",

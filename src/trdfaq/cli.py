@@ -103,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="requests per minute per client (0: no limit)",
     )
     serve.add_argument(
+        "--read-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="close a connection whose request is not all in by then (default: 10)",
+    )
+    serve.add_argument(
         "--log-questions",
         action="store_true",
         help="log question text (off by default, for privacy)",
@@ -270,6 +277,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         rate_limit=args.rate_limit,
         log_questions=args.log_questions,
+        read_timeout=args.read_timeout,
     )
     return EXIT_OK
 

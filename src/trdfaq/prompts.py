@@ -71,10 +71,27 @@ LABELS = frozenset(
         "answer",
         "network_error",
         "too_many",
+        "subtitle",
+        "footer",
+        "in_crisis",
+        "offline_crisis",
+        "still_working",
+        "busy",
+        "timeout",
+        "server_error",
+        "context_lost",
+        "too_long",
+        "more_quotes",
+        "new_answer",
     }
 )
 # Labels the front ends fill in with str.format, and the fields each may use.
-LABEL_FIELDS = {"corroborated": frozenset({"n"}), "command_help_about": frozenset({"name"})}
+LABEL_FIELDS = {
+    "corroborated": frozenset({"n"}),
+    "command_help_about": frozenset({"name"}),
+    "too_long": frozenset({"n", "count"}),
+    "more_quotes": frozenset({"n"}),
+}
 
 
 @dataclass(frozen=True)

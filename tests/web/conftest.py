@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -16,9 +17,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
+
+from .browser import CHROMIUM, LAUNCH_ARGS, PAGES, TIMEOUT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 HOST = "127.0.0.1"
 
@@ -104,13 +110,17 @@ def _lower(headers: Any) -> dict[str, str]:
 
 
 @contextmanager
-def run_server(directory: Path, *args: str) -> Iterator[Server]:
-    """Start `python -m trdfaq serve ARGS` on a free port; stop it (and close its log) after."""
-    port = free_port()
-    log_path = directory / f"server-{port}.log"
+def run_server(
+    directory: Path, *args: str, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[Server]:
+    """Start `python -m trdfaq serve ARGS` on a free port (or `port`), with `env` added to
+    the environment; stop it (and close its log) after."""
+    port = port or free_port()
+    log_path = directory / f"server-{port}-{time.monotonic_ns()}.log"
     command = [sys.executable, "-m", "trdfaq", "serve", "--host", HOST, "--port", str(port), *args]
+    environ = {k: v for k, v in os.environ.items() if k != "TRDFAQ_SECRET"} | (env or {})
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environ)
         server = Server(f"http://{HOST}:{port}", process, log_path)
         try:
             _wait_until_up(server)
@@ -203,3 +213,73 @@ def server(site: Site, server_dir: Path) -> Iterator[Server]:
     with run_server(server_dir, "--allow-origin", site.origin, "--rate-limit", "100000") as srv:
         site.api = srv.url
         yield srv
+
+
+def _unavailable(reason: str) -> NoReturn:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI=true, so the browser tests must run", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")  # not session: Playwright's event loop would stay running and
+def browser() -> Iterator[Browser]:  # break asyncio tests collected after this module
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install playwright)")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    except Error as exc:
+        playwright.stop()
+        _unavailable(f"Chromium at {CHROMIUM} would not start: {exc.message.splitlines()[0]}")
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go: $TRDFAQ_ARTIFACTS, or a pytest temporary folder."""
+    explicit = os.environ.get("TRDFAQ_ARTIFACTS")
+    if explicit:
+        Path(explicit).mkdir(parents=True, exist_ok=True)
+        return Path(explicit)
+    return tmp_path_factory.mktemp("widget-artifacts")
+
+
+@pytest.fixture
+def embed(site: Site, server: Server) -> Site:
+    """The embedding site, with its pages, pointing at the test server."""
+    site.pages.update(PAGES)
+    return site
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Opens fresh browser tabs (own cookies and storage, options as for new_context) that
+    record any dialog they open; all closed after the test."""
+    contexts = []
+
+    def make(**options: Any) -> Page:
+        context = browser.new_context(**({"viewport": {"width": 1000, "height": 900}} | options))
+        contexts.append(context)
+        context.set_default_timeout(TIMEOUT)
+        tab = context.new_page()
+        dialogs: list[str] = []
+        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        tab.dialogs = dialogs  # type: ignore[attr-defined]
+        return tab
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Page]) -> Page:
+    """A fresh browser tab, in US English."""
+    return new_page(locale="en-US")

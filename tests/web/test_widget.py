@@ -2,163 +2,32 @@
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
 import pytest
 
+from .browser import DEEP_FOCUS, TIMEOUT, ask, open_chat, shadow, tab_until, wait_count
 from .conftest import Server, Site
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Locator, Page, Route
+    from playwright.sync_api import Page, Route
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("browser")]  # browser first: skip fast
-
-CHROMIUM = os.environ.get("TRDFAQ_CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT = 15_000  # ms
-
-# The page's own CSS tries hard to break the widget; the shadow DOM must keep it out.
-HOSTILE_CSS = """<style>
-  * { color: rgb(255, 0, 0) !important; font-family: serif !important; }
-  blockquote, button, input, mark { display: none !important; }
-  body { font-size: 30px; line-height: 3; letter-spacing: 4px; margin: 0; }
-</style>"""
-
-# The page that embeds the widget uses exactly the two lines from the README.
-PAGES = {
-    "/embed.html": lambda api: (
-        f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Host page</title>
-{HOSTILE_CSS}</head><body><h1>A clinic's page</h1>
-<script src="{api}/widget.js" defer></script>
-<trdfaq-chat api="{api}" open></trdfaq-chat>
-</body></html>"""
-    ),
-    "/launcher.html": lambda api: (
-        f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Host page</title><style>trdfaq-chat {{ --trdfaq-accent: rgb(0, 110, 60); }}</style>
-</head><body><h1>A page with a launcher</h1>
-<script src="{api}/widget.js" defer></script>
-<trdfaq-chat api="{api}" region="UK"></trdfaq-chat>
-</body></html>"""
-    ),
-}
-
-DEEP_FOCUS = """() => {
-  let node = document.activeElement;
-  while (node && node.shadowRoot && node.shadowRoot.activeElement) {
-    node = node.shadowRoot.activeElement;
-  }
-  if (!node) return null;
-  const style = getComputedStyle(node);
-  return {tag: node.tagName.toLowerCase(), cls: node.className, text: node.textContent,
-          outline: style.outlineStyle, outlineWidth: style.outlineWidth};
-}"""
-
-
-def _unavailable(reason: str) -> NoReturn:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; CI=true, so the browser tests must run", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")  # not session: Playwright's event loop would stay running and
-def browser() -> Iterator[Browser]:  # break asyncio tests collected after this module
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install playwright)")
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-    except Error as exc:
-        playwright.stop()
-        _unavailable(f"Chromium at {CHROMIUM} would not start: {exc.message.splitlines()[0]}")
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
-
-@pytest.fixture(scope="session")
-def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where screenshots go: $TRDFAQ_ARTIFACTS, or a pytest temporary folder."""
-    explicit = os.environ.get("TRDFAQ_ARTIFACTS")
-    if explicit:
-        Path(explicit).mkdir(parents=True, exist_ok=True)
-        return Path(explicit)
-    return tmp_path_factory.mktemp("widget-artifacts")
-
-
-@pytest.fixture
-def embed(site: Site, server: Server) -> Site:
-    """The embedding site, with its pages, pointing at the test server."""
-    site.pages.update(PAGES)
-    return site
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser tab (own cookies and storage) that records any dialog it opens."""
-    context = browser.new_context(viewport={"width": 1000, "height": 900})
-    context.set_default_timeout(TIMEOUT)
-    tab = context.new_page()
-    dialogs: list[str] = []
-    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    tab.dialogs = dialogs  # type: ignore[attr-defined]
-    yield tab
-    context.close()
-
-
-def _open(page: Page, url: str) -> Locator:
-    page.goto(url)
-    chat = page.locator("trdfaq-chat")
-    chat.locator(".msg.bot").first.wait_for()  # the greeting, from /api/info
-    return chat
-
-
-def _ask(chat: Locator, question: str) -> Locator:
-    """Type a question, press Enter, and return the new answer."""
-    answers = chat.locator("article.bot")
-    before = answers.count()
-    chat.locator("input").fill(question)
-    chat.locator("input").press("Enter")
-    _wait_count(answers, before + 1)
-    return answers.nth(before)
-
-
-def _wait_count(locator: Locator, n: int) -> None:
-    from playwright.sync_api import expect
-
-    expect(locator).to_have_count(n, timeout=TIMEOUT)
-
-
-def _shadow(chat: Locator, script: str) -> Any:
-    return chat.evaluate(f"(host) => {{ const root = host.shadowRoot; return {script}; }}")
 
 
 class TestAnswers:
     def test_quote_source_and_disclaimer(self, page: Page, embed: Site, artifacts: Path) -> None:
-        chat = _open(page, f"{embed.origin}/embed.html")
-        answer = _ask(chat, "Does ECT affect your memory?")
+        chat = open_chat(page, f"{embed.origin}/embed.html")
+        answer = ask(chat, "Does ECT affect your memory?")
         quote = answer.locator("figure > blockquote").first
         assert quote.inner_text().strip()
         source = answer.locator("figure > figcaption").first.inner_text()
         assert source.startswith("— ") and " — " in source
-        assert "not medical advice" in answer.locator(".disclaimer").inner_text()
+        greeting = chat.locator(".msg.bot").first
+        assert "not medical advice" in greeting.locator(".disclaimer").inner_text()
+        assert answer.locator(".disclaimer").count() == 0  # once per conversation
         assert answer.locator("mark").count() >= 1
         # The host page's CSS stays out: nothing is hidden or turned red.
         assert quote.is_visible()
@@ -168,45 +37,45 @@ class TestAnswers:
         print(f"screenshot: {artifacts / 'widget-answer.png'}")
 
     def test_follow_up_keeps_the_conversation(self, page: Page, embed: Site) -> None:
-        chat = _open(page, f"{embed.origin}/embed.html")
-        _ask(chat, "What is rTMS?")
-        answer = _ask(chat, "How often is it given?")
+        chat = open_chat(page, f"{embed.origin}/embed.html")
+        ask(chat, "What is rTMS?")
+        answer = ask(chat, "How often is it given?")
         assert "5 days/week" in answer.text_content()  # type: ignore[operator]
 
     def test_corroborating_sources_can_be_opened(self, page: Page, embed: Site) -> None:
-        chat = _open(page, f"{embed.origin}/embed.html")
-        answer = _ask(chat, "What is rTMS?")
+        chat = open_chat(page, f"{embed.origin}/embed.html")
+        answer = ask(chat, "What is rTMS?")
         summary = answer.locator("details > summary").first
         assert summary.inner_text().endswith("sources")
         summary.click()
         assert answer.locator("details figure blockquote").first.is_visible()
 
     def test_no_match_offers_topic_buttons(self, page: Page, embed: Site) -> None:
-        chat = _open(page, f"{embed.origin}/embed.html")
-        answer = _ask(chat, "What is the capital of France?")
+        chat = open_chat(page, f"{embed.origin}/embed.html")
+        answer = ask(chat, "What is the capital of France?")
         assert answer.locator(".notice").inner_text()
         assert chat.locator(".suggestions .chip").count() >= 1
 
 
 class TestCrisis:
     def test_crisis_panel_comes_first_with_links(self, page: Page, embed: Site) -> None:
-        chat = _open(page, f"{embed.origin}/embed.html")
-        answer = _ask(chat, "I want to end my life")
+        chat = open_chat(page, f"{embed.origin}/embed.html")
+        answer = ask(chat, "I want to end my life")
         first = answer.locator(":scope > *").first
         assert first.get_attribute("class") == "crisis"
-        assert first.get_attribute("role") == "alert"
+        assert chat.locator("[role=alert]").inner_text() == first.locator(".lead").inner_text()
         assert answer.locator("blockquote").count() == 0
         tel = first.locator('a[href^="tel:"]')
         assert tel.count() >= 1 and first.locator('a[href^="sms:"]').count() >= 1
         assert first.locator("p").first.inner_text().strip()
 
     def test_get_help_now_stays_available(self, page: Page, embed: Site) -> None:
-        chat = _open(page, f"{embed.origin}/embed.html")
+        chat = open_chat(page, f"{embed.origin}/embed.html")
         help_button = chat.locator("header .help")
-        assert not help_button.is_visible()
-        _ask(chat, "I want to end my life")
-        _ask(chat, "What is ketamine?")
-        assert help_button.is_visible()
+        assert help_button.inner_text() == "In crisis?"
+        ask(chat, "I want to end my life")
+        ask(chat, "What is ketamine?")
+        assert help_button.is_visible() and help_button.inner_text() == "Get help now"
         help_button.click()
         assert chat.locator(".helpbox").is_visible()
         assert chat.locator('.helpbox a[href^="tel:"]').count() >= 1
@@ -216,12 +85,12 @@ class TestCrisis:
 
 class TestSafety:
     def test_html_in_a_question_is_shown_as_text(self, page: Page, embed: Site) -> None:
-        chat = _open(page, f"{embed.origin}/embed.html")
+        chat = open_chat(page, f"{embed.origin}/embed.html")
         payload = "<img src=x onerror=alert(1)>"
-        _ask(chat, payload)
+        ask(chat, payload)
         assert chat.locator(".msg.user").last.inner_text().endswith(payload)
         page.wait_for_timeout(300)  # time for an injected handler to fire, if there were one
-        assert _shadow(chat, "root.querySelectorAll('img').length") == 0
+        assert shadow(chat, "root.querySelectorAll('img').length") == 0
         assert page.locator("img").count() == 0
         assert page.dialogs == []  # type: ignore[attr-defined]
 
@@ -235,7 +104,7 @@ class TestSafety:
 
 class TestErrors:
     def test_network_error_then_retry(self, page: Page, embed: Site) -> None:
-        chat = _open(page, f"{embed.origin}/embed.html")
+        chat = open_chat(page, f"{embed.origin}/embed.html")
         page.route("**/api/ask", lambda route: route.abort())
         chat.locator("input").fill("What is ECT?")
         chat.locator("input").press("Enter")
@@ -245,10 +114,10 @@ class TestErrors:
         assert chat.locator("input").input_value() == "What is ECT?"
         page.unroute("**/api/ask")
         status.get_by_role("button").click()
-        _wait_count(chat.locator("article.bot"), 1)
+        wait_count(chat.locator("article.bot"), 1)
 
     def test_too_many_questions(self, page: Page, embed: Site) -> None:
-        chat = _open(page, f"{embed.origin}/embed.html")
+        chat = open_chat(page, f"{embed.origin}/embed.html")
         page.route(
             "**/api/ask",
             lambda route: route.fulfill(
@@ -277,13 +146,13 @@ class TestWording:
             route.fulfill(response=response, json=info)
 
         page.route("**/api/info", relabel)
-        chat = _open(page, f"{embed.origin}/embed.html")
+        chat = open_chat(page, f"{embed.origin}/embed.html")
         assert chat.get_by_role("button", name="«Ask»").is_visible()
         assert chat.get_by_label("«Your question»").count() == 1
         assert chat.locator(".suggestions p").inner_text() == "«Try asking»"
         chat.locator("input").press("Enter")
         expect(chat.locator(".status")).to_have_text("«empty»")
-        answer = _ask(chat, "What is rTMS?")
+        answer = ask(chat, "What is rTMS?")
         assert answer.get_attribute("aria-label") == "«Answer»"
         assert chat.locator(".suggestions p").inner_text() == "«You could also ask»"
         summary = answer.locator("details > summary").first
@@ -321,37 +190,37 @@ class TestWording:
         assert chat.locator("input").input_value() == "What is ECT?"
         page.unroute("**/api/info")
         chat.locator("input").press("Enter")
-        _wait_count(chat.locator("article.bot"), 1)
+        wait_count(chat.locator("article.bot"), 1)
         assert chat.locator(".msg.user").inner_text().endswith("What is ECT?")
         assert chat.locator(".status").inner_text() == ""
 
 
 class TestAccess:
     def test_keyboard_only(self, page: Page, embed: Site) -> None:
-        chat = _open(page, f"{embed.origin}/embed.html")
-        focus = _tab_until(page, lambda f: f["tag"] == "input")
+        chat = open_chat(page, f"{embed.origin}/embed.html")
+        focus = tab_until(page, lambda f: f["tag"] == "input")
         assert focus["outline"] != "none"
         page.keyboard.type("What is ketamine?")
         page.keyboard.press("Enter")
-        _wait_count(chat.locator("article.bot"), 1)
-        focus = _tab_until(page, lambda f: "chip" in f["cls"])
+        wait_count(chat.locator("article.bot"), 1)
+        focus = tab_until(page, lambda f: "chip" in f["cls"])
         assert focus["outline"] != "none" and focus["outlineWidth"] != "0px"
         page.keyboard.press("Enter")
-        _wait_count(chat.locator("article.bot"), 2)
+        wait_count(chat.locator("article.bot"), 2)
         assert chat.locator(".msg.user").last.inner_text().endswith(focus["text"])
 
     def test_live_region_and_labels(self, page: Page, embed: Site) -> None:
-        chat = _open(page, f"{embed.origin}/embed.html")
+        chat = open_chat(page, f"{embed.origin}/embed.html")
         assert chat.locator(".log").get_attribute("role") == "log"
         assert chat.get_by_label("Your question").count() == 1
         assert chat.get_by_role("button", name="Ask").is_visible()
 
     def test_phone_width(self, page: Page, embed: Site, artifacts: Path) -> None:
         page.set_viewport_size({"width": 320, "height": 640})
-        chat = _open(page, f"{embed.origin}/embed.html")
-        _ask(chat, "Does ECT affect your memory?")
+        chat = open_chat(page, f"{embed.origin}/embed.html")
+        ask(chat, "Does ECT affect your memory?")
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
-        right = _shadow(chat, "root.querySelector('.panel').getBoundingClientRect().right")
+        right = shadow(chat, "root.querySelector('.panel').getBoundingClientRect().right")
         assert right <= 320
         send = chat.get_by_role("button", name="Ask").bounding_box()
         assert send is not None and send["x"] + send["width"] <= 320
@@ -377,20 +246,11 @@ class TestDemoPage:
         page.add_init_script("""window.__violations = [];
           document.addEventListener('securitypolicyviolation',
             (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));""")
-        chat = _open(page, f"{server.url}/")
-        answer = _ask(chat, "How fast does ketamine work for depression?")
+        chat = open_chat(page, f"{server.url}/")
+        answer = ask(chat, "How fast does ketamine work for depression?")
         assert answer.locator("blockquote").count() >= 1
         send = chat.get_by_role("button", name="Ask")
         assert send.evaluate("(n) => getComputedStyle(n).backgroundColor") == "rgb(26, 86, 184)"
         assert page.evaluate("window.__violations") == []
         assert "<trdfaq-chat" in page.locator("pre").first.inner_text()
         page.screenshot(path=artifacts / "demo-page.png", full_page=True)
-
-
-def _tab_until(page: Page, wanted: Any, limit: int = 25) -> dict[str, Any]:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        focus = page.evaluate(DEEP_FOCUS)
-        if focus and wanted(focus):
-            return dict(focus)
-    raise AssertionError("Tab never reached the wanted control")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from importlib import resources
 from string import Template
 from typing import Any
@@ -21,15 +21,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import (
-    MAX_QUESTION_CHARS,
     Assistant,
     QuestionError,
-    Topic,
     TrdfaqError,
     validate_question,
 )
 from ..loader import load_assistant
-from .conversations import ConversationStore
+from .compression import MIN_SIZE, accepts_gzip, gzipped
 from .middleware import (
     CORS,
     Guard,
@@ -38,11 +36,14 @@ from .middleware import (
     json_response,
 )
 from .openapi import openapi_schema
+from .payloads import ApiError, built_in_payload, info_payload, is_json, parse_ask
 from .ratelimit import RateLimiter
 from .settings import Settings
+from .tokens import SECRET_ENV, Signer, random_secret, secret_from_env
 
 LOG = logging.getLogger("trdfaq.web")
-_FIELDS = frozenset({"question", "conversation_id", "region"})
+# Where widget.js holds its built-in data: the server puts JSON in place of the null after it.
+BUILT_IN_MARK = b"/*@built-in*/"
 _PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
@@ -50,13 +51,15 @@ _PAGE_CSP = (
 )
 
 
-class ApiError(Exception):
-    """A request the API refuses: status code and message for the JSON error."""
+class Widget:
+    """The widget script as served: plain and gzipped, each with its ETag."""
 
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
+    def __init__(self, script: bytes) -> None:
+        self.script = script
+        self.gzip = gzipped(script, level=9)
+        digest = hashlib.sha256(script).hexdigest()[:32]
+        self.etag = f'"{digest}"'
+        self.gzip_etag = f'"{digest}-gzip"'
 
 
 def _static(name: str) -> bytes:
@@ -64,18 +67,17 @@ def _static(name: str) -> bytes:
 
 
 class Service:
-    """The routes' shared state: the assistant, conversations, rate limiter and static files."""
+    """The routes' shared state: the assistant, token signer, rate limiter and static files."""
 
     def __init__(self, assistant: Assistant | None, settings: Settings) -> None:
         self.settings = settings
         self._assistant = assistant
-        self.conversations = ConversationStore(settings.conversations, settings.conversation_ttl)
+        self.signer = Signer(conversation_secret(settings), settings.conversation_ttl)
         self.limiter = RateLimiter(settings.rate_limit, settings.rate_limit_clients)
-        self.widget_js = _static("widget.js")
-        self.widget_etag = '"' + hashlib.sha256(self.widget_js).hexdigest()[:32] + '"'
+        self._widget: Widget | None = None
         self.demo_css = _static("demo.css")
         self.demo_template = Template(_static("demo.html").decode())
-        self.openapi = json_bytes(openapi_schema(settings.max_body))
+        self._openapi: bytes | None = None
         self._info: bytes | None = None
 
     @property
@@ -92,7 +94,7 @@ class Service:
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         """Load the assistant at startup, so a broken corpus stops the server at once."""
-        _ = self.assistant
+        _ = self.widget_script  # loads the assistant too
         yield
 
     async def ask(self, request: Request) -> Response:
@@ -102,26 +104,31 @@ class Service:
         if wait:
             headers = {"Retry-After": self.limiter.retry_after(wait)}
             return error_response(429, "too many questions: wait a moment", headers)
-        question, conversation_id, region = _parse(await self._body(request))
-        stored = self.conversations.get(conversation_id)
-        if stored is None or conversation_id is None:
-            stored, conversation_id = (), self.conversations.new_id()  # stored once answered
-        topic = Topic(stored[:-1], tuple(stored[-1].split())) if stored else Topic()
+        if not is_json(request.headers.get("content-type", "")):
+            raise ApiError(415, 'send the body as JSON, with "Content-Type: application/json"')
+        question, conversation_id, region = parse_ask(await self._body(request))
+        resumed = self.signer.verify(conversation_id)
         try:
             question = validate_question(question)
-            conversation = self.assistant.conversation(region=region, topic=topic)
+            conversation = self.assistant.conversation(region=region, topic=resumed.topic)
         except QuestionError as exc:  # an empty or too long question, an unknown region
             raise ApiError(422, str(exc)) from None
         if self.settings.log_questions:
             LOG.info("question: %r", question)
         try:
-            data = conversation.ask(question).to_dict()
+            answer = conversation.ask(question)
         except QuestionError as exc:  # too long to search (after the safety check read it)
             raise ApiError(422, str(exc)) from None
-        kept = conversation.topic
-        self.conversations.put(conversation_id, (*kept.questions, " ".join(kept.passages)))
-        data["conversation_id"] = conversation_id
-        return json_response(data)
+        if resumed.lost:  # never silently: the question was read without its context
+            answer = replace(answer, context_lost=True)
+        data = answer.to_dict()
+        data["conversation_id"] = self.signer.sign(conversation.topic)
+        body = json_bytes(data)
+        headers = {"Vary": "Accept-Encoding"}
+        if len(body) >= MIN_SIZE and accepts_gzip(request.headers.get("accept-encoding", "")):
+            body = gzipped(body)
+            headers["Content-Encoding"] = "gzip"
+        return Response(body, headers=headers, media_type="application/json")
 
     async def health(self, request: Request) -> Response:
         """GET /api/health: liveness, with counts."""
@@ -129,7 +136,6 @@ class Service:
         return json_response(
             {
                 "status": "ok",
-                "conversations": len(self.conversations),
                 "passages": len(engine.corpus.passages),
                 "sources": len(engine.corpus.sources),
             }
@@ -138,24 +144,44 @@ class Service:
     async def info(self, request: Request) -> Response:
         """GET /api/info: what the widget shows before the first question."""
         if self._info is None:
-            self._info = json_bytes(_info(self.assistant))
+            self._info = json_bytes(info_payload(self.assistant))
         return Response(self._info, media_type="application/json")
 
     async def openapi_json(self, request: Request) -> Response:
         """GET /openapi.json."""
-        return Response(self.openapi, media_type="application/json")
+        if self._openapi is None:
+            crisis = self.assistant.prompts.crisis
+            regions = [*crisis.region_names, *crisis.region_aliases]
+            self._openapi = json_bytes(openapi_schema(self.settings.max_body, regions))
+        return Response(self._openapi, media_type="application/json")
+
+    @property
+    def widget_script(self) -> Widget:
+        """widget.js with its built-in words and crisis lines filled in, plain and gzipped."""
+        if self._widget is None:
+            script = _static("widget.js")
+            data = json_bytes(built_in_payload(self.assistant))
+            self._widget = Widget(script.replace(BUILT_IN_MARK + b"null", BUILT_IN_MARK + data, 1))
+        return self._widget
 
     async def widget(self, request: Request) -> Response:
-        """GET /widget.js: loadable from any site."""
+        """GET /widget.js: loadable from any site; gzipped when the client accepts it."""
+        widget = self.widget_script
+        packed = accepts_gzip(request.headers.get("accept-encoding", ""))
+        etag = widget.gzip_etag if packed else widget.etag
         headers = {
             "Cache-Control": "public, max-age=3600",
-            "ETag": self.widget_etag,
+            "ETag": etag,
+            "Vary": "Accept-Encoding",
             "Cross-Origin-Resource-Policy": "cross-origin",
             "Access-Control-Allow-Origin": "*",
         }
-        if self.widget_etag in request.headers.get("if-none-match", ""):
+        if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
-        return Response(self.widget_js, headers=headers, media_type="text/javascript")
+        if packed:
+            headers["Content-Encoding"] = "gzip"
+        body = widget.gzip if packed else widget.script
+        return Response(body, headers=headers, media_type="text/javascript")
 
     async def demo(self, request: Request) -> Response:
         """GET /: the widget, and the snippet that embeds it."""
@@ -206,63 +232,19 @@ class Service:
                 return b"".join(chunks)
 
 
-def _parse(body: bytes) -> tuple[Any, str | None, str | None]:
-    """The question, conversation id and region from a JSON body; ApiError (422) otherwise."""
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        raise ApiError(422, 'the body must be JSON, e.g. {"question": "What is TRD?"}') from None
-    if not isinstance(data, dict):
-        raise ApiError(422, 'the body must be a JSON object, e.g. {"question": "What is TRD?"}')
-    unknown = sorted(set(data) - _FIELDS)
-    if unknown:
-        raise ApiError(422, f"unknown field(s): {', '.join(map(repr, unknown))}")
-    if "question" not in data:
-        raise ApiError(422, '"question" is required')
-    for name in _FIELDS:
-        value = data.get(name)
-        required = name == "question"
-        if not isinstance(value, str) and (required or value is not None):
-            kind = "a string" if required else "a string or null"
-            raise ApiError(422, f'"{name}" must be {kind}')
-        if isinstance(value, str) and not _encodable(value):
-            raise ApiError(422, f'"{name}" is not valid Unicode text')
-    return data["question"], data.get("conversation_id"), data.get("region")
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode()
-    except UnicodeEncodeError:  # lone surrogates, e.g. "\ud800"
-        return False
-    return True
-
-
-def _info(assistant: Assistant) -> dict[str, Any]:
-    prompts = assistant.prompts
-    return {
-        "name": prompts.name,
-        "tagline": prompts.tagline,
-        "greeting": prompts.greeting,
-        "placeholder": prompts.placeholder,
-        "empty_question": prompts.empty_question,
-        "examples": list(prompts.examples),
-        "disclaimer": prompts.disclaimer,
-        "about": prompts.about,
-        "labels": prompts.labels,
-        "regions": prompts.crisis.region_names,
-        "crisis_resources": [
-            {
-                "name": r.name,
-                "contact": r.contact,
-                "regions": list(r.regions),
-                "emergency": r.emergency,
-                "links": [{"kind": k.kind, "label": k.label, "href": k.href} for k in r.links],
-            }
-            for r in prompts.crisis.resources
-        ],
-        "max_question_chars": MAX_QUESTION_CHARS,
-    }
+def conversation_secret(settings: Settings) -> bytes:
+    """The secret tokens are signed with: the settings', $TRDFAQ_SECRET's, or a random one."""
+    if settings.secret is not None:
+        return settings.secret
+    secret = secret_from_env()
+    if secret is None:
+        LOG.warning(
+            "%s is not set: conversations use a random secret of this process, so they end "
+            "when it stops; set it to share them between instances and restarts",
+            SECRET_ENV,
+        )
+        secret = random_secret()
+    return secret
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -289,7 +271,7 @@ def create_app(assistant: Assistant | None = None, **settings: Any) -> Starlette
         Route("/openapi.json", service.openapi_json, methods=["GET"], name="openapi"),
     ]
     middleware = [
-        Middleware(Guard, access_log=config.access_log),
+        Middleware(Guard, access_log=config.access_log, paths=frozenset(r.path for r in routes)),
         Middleware(
             CORS,
             allow_origins=config.allow_origins,

@@ -46,17 +46,32 @@ def error_response(
     return json_response({"error": message}, status_code, headers)
 
 
+# A path that is none of the app's routes is logged as this: its text may be a question
+# typed into the address bar, or a forged log line.
+OTHER_PATH = "(other path)"
+
+
+def log_safe(text: str) -> str:
+    """`text` with control characters (newlines, escape codes) and backslashes escaped, so
+    it cannot start a log line of its own or drive a terminal."""
+    return "".join(c if c.isprintable() and c != "\\" else ascii(c)[1:-1] for c in text)
+
+
 class Guard:
     """Around every HTTP request: add DEFAULT_HEADERS (keeping any a route set itself), log
     one line (method, path, status, milliseconds) and turn crashes into JSON 500s.
 
-    Never logs the query string, the body or an exception's message: those may hold a
-    question. One middleware, not two: each layer wraps every response message again.
+    Never logs the query string, the body, an exception's message or the path of a request
+    to no route: those may hold a question. One middleware, not two: each layer wraps every
+    response message again.
     """
 
-    def __init__(self, app: ASGIApp, access_log: bool = True) -> None:
+    def __init__(
+        self, app: ASGIApp, access_log: bool = True, paths: frozenset[str] = frozenset()
+    ) -> None:
         self.app = app
         self.access_log = access_log
+        self.paths = paths  # the app's routes: the only paths logged as they are
         self.defaults = [(k.lower().encode(), v.encode()) for k, v in DEFAULT_HEADERS.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -82,8 +97,8 @@ class Guard:
             trace = "".join(traceback.format_tb(exc.__traceback__))
             ERROR_LOG.error(
                 "%s %s raised %s (message withheld)\n%s",
-                scope["method"],
-                scope["path"],
+                log_safe(scope["method"]),
+                self._path(scope),
                 type(exc).__name__,
                 trace,
             )
@@ -92,7 +107,16 @@ class Guard:
         finally:
             if self.access_log:
                 ms = (time.perf_counter() - start) * 1000
-                ACCESS_LOG.info("%s %s %d %.1fms", scope["method"], scope["path"], status, ms)
+                method, path = log_safe(scope["method"]), self._path(scope)
+                ACCESS_LOG.info("%s %s %d %.1fms", method, path, status, ms)
+
+    def _path(self, scope: Scope) -> str:
+        """The request's path if it is one of the app's routes, else OTHER_PATH."""
+        path: str = scope["path"]
+        root: str = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        return log_safe(path) if path in self.paths else OTHER_PATH
 
 
 class CORS(CORSMiddleware):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from .. import MAX_QUESTION_CHARS, __version__
+from .. import MAX_MESSAGE_CHARS, MAX_QUESTION_CHARS, __version__
 from ..answer import STATUSES
 
 _NULLABLE_STRING: dict[str, Any] = {"type": ["string", "null"]}
@@ -96,22 +97,46 @@ _CRISIS = _obj(
         "closing": {"type": "string"},
     }
 )
-_ASK_REQUEST = _obj(
-    {
-        "question": {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION_CHARS},
-        "conversation_id": {
-            **_NULLABLE_STRING,
-            "description": "the id from the previous answer; unknown or expired ids start afresh",
+
+
+def _region_pattern(codes: Iterable[str]) -> str:
+    """A pattern matching exactly the region spellings the server accepts: each code or alias
+    in any letter case, with spaces around it, or blank (no region)."""
+    cased = (
+        "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in code) for code in codes
+    )
+    return r"^\s*(" + "|".join(sorted(cased)) + r")?\s*$"
+
+
+def _ask_request(regions: Iterable[str]) -> dict[str, Any]:
+    schema = _obj(
+        {
+            "question": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_MESSAGE_CHARS,
+                "description": "the message; one over "
+                f"{MAX_QUESTION_CHARS:,} characters is read for crisis signs, then refused "
+                "(422) unless it gets the crisis reply",
+            },
+            "conversation_id": {
+                **_NULLABLE_STRING,
+                "description": "the conversation_id of the previous answer (a signed token); "
+                "one that fails verification or has expired gives context_lost: true",
+            },
+            "region": {
+                **_NULLABLE_STRING,
+                "pattern": _region_pattern(regions),
+                "description": "US, UK, IE, EU or INTL (or an alias such as GB, any case): "
+                "that region's crisis lines first",
+            },
         },
-        "region": {
-            **_NULLABLE_STRING,
-            "description": "US, UK, IE, EU or INTL (or an alias such as GB): that region's "
-            "crisis lines first",
-        },
-    },
-    required=["question"],
-)
-_ASK_REQUEST["additionalProperties"] = False
+        required=["question"],
+    )
+    schema["additionalProperties"] = False
+    return schema
+
+
 _ANSWER = _obj(
     {
         "question": {"type": "string"},
@@ -130,7 +155,6 @@ _ANSWER = _obj(
 _HEALTH = _obj(
     {
         "status": {"const": "ok"},
-        "conversations": {"type": "integer", "description": "held by this worker"},
         "passages": {"type": "integer"},
         "sources": {"type": "integer"},
     }
@@ -153,8 +177,8 @@ _INFO = _obj(
 )
 
 
-def openapi_schema(max_body: int) -> dict[str, Any]:
-    """The schema for this app's routes."""
+def openapi_schema(max_body: int, regions: Iterable[str]) -> dict[str, Any]:
+    """The schema for this app's routes; `regions`: every region code and alias accepted."""
     json_body = {"application/json": {"schema": {"$ref": "#/components/schemas/AskRequest"}}}
     retry = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}}
     return {
@@ -182,6 +206,7 @@ def openapi_schema(max_body: int) -> dict[str, Any]:
                         },
                         "403": _error("the request came from a page whose origin is not allowed"),
                         "413": _error(f"the body is over {max_body:,} bytes"),
+                        "415": _error("the body is not sent as Content-Type: application/json"),
                         "422": _error(
                             "not a JSON object of the right shape, an empty or "
                             f"over-{MAX_QUESTION_CHARS:,}-character question, or an "
@@ -208,7 +233,7 @@ def openapi_schema(max_body: int) -> dict[str, Any]:
         },
         "components": {
             "schemas": {
-                "AskRequest": _ASK_REQUEST,
+                "AskRequest": _ask_request(regions),
                 "Answer": _ANSWER,
                 "Quote": _QUOTE,
                 "Crisis": _CRISIS,

@@ -5,8 +5,11 @@ from __future__ import annotations
 import functools
 import gc
 import logging
+import logging.config
 import socket
-from collections.abc import Sequence
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,15 @@ from uvicorn.supervisors import Multiprocess
 
 from .. import Assistant, TrdfaqError
 from ..loader import load_assistant
-from .app import create_app
+from .app import conversation_secret, create_app
+from .connections import (
+    KEEP_ALIVE_TIMEOUT,
+    READ_TIMEOUT,
+    TimedH11Protocol,
+    concurrency_limit,
+    install_error_throttle,
+    raise_descriptor_limit,
+)
 from .settings import Settings
 
 LOG = logging.getLogger("trdfaq.web")
@@ -71,10 +82,37 @@ def _ready_app(assistant: Assistant, settings: dict[str, Any]) -> Starlette:
     collector no longer walks them on every full collection (a pause on every request in
     flight). Only `trdfaq serve` does this; an app that mounts create_app() decides for itself.
     """
+    started = time.perf_counter()
+    warm_up(assistant)
+    LOG.info("warmed up in %.1f s", time.perf_counter() - started)
     app = create_app(assistant, **settings)
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[Any]:
+        install_error_throttle()  # on the server's own loop only, not an app that mounts ours
+        async with inner(app) as state:
+            yield state
+
+    app.router.lifespan_context = lifespan
     gc.collect()
     gc.freeze()
     return app
+
+
+def warm_up(assistant: Assistant) -> None:
+    """Ask the example questions once, spelt right and wrong, so that whatever the core
+    builds on first use (the spelling index, embedding tables, per-passage stems) is built
+    now, before gc.freeze() and the first real question, not during it (3 s and 110 MB on
+    the first misspelt question otherwise)."""
+    for example in assistant.prompts.examples[:2]:
+        assistant.ask(example)
+        assistant.ask(_misspelt(example))
+
+
+def _misspelt(text: str) -> str:
+    """`text` with the last letter of each longer word dropped ("ketamine" -> "ketamin")."""
+    return " ".join(w[:-1] if len(w) > 4 and w[-1].isalpha() else w for w in text.split())
 
 
 def _worker_app(settings: dict[str, Any]) -> Starlette:
@@ -90,19 +128,24 @@ def serve(
     workers: int = 1,
     rate_limit: int = 60,
     log_questions: bool = False,
+    read_timeout: float = READ_TIMEOUT,
 ) -> None:
     """Serve the API, widget and demo page until interrupted; TrdfaqError for bad settings."""
     if workers < 1:
         raise TrdfaqError("--workers must be at least 1")
+    if not read_timeout > 0:
+        raise TrdfaqError("--read-timeout must be a positive number of seconds")
     settings: dict[str, Any] = {
         "allow_origins": tuple(allow_origins),
         "rate_limit": rate_limit,
         "log_questions": log_questions,
         "corpus_dir": None if corpus_dir is None else Path(corpus_dir),
     }
+    logging.config.dictConfig(LOG_CONFIG)  # before uvicorn's, for the lines logged till then
     try:
-        Settings.from_kwargs(**settings)
-    except ValueError as exc:
+        # One secret for every worker: from the environment, else one random for this server.
+        settings["secret"] = conversation_secret(Settings.from_kwargs(**settings))
+    except ValueError as exc:  # a bad setting, or a $TRDFAQ_SECRET too short
         raise TrdfaqError(str(exc)) from None
     # Load once here: a broken corpus is a one-line error, and the workers start from the
     # on-disk cache this fills.
@@ -119,6 +162,11 @@ def serve(
         "access_log": False,
         "log_config": LOG_CONFIG,
         "server_header": False,
+        # A request must be all in within read_timeout (uvicorn times out only idle kept-alive
+        # connections); past the descriptors this process may open, answer 503, not hang.
+        "http": functools.partial(TimedH11Protocol, read_timeout=read_timeout),
+        "timeout_keep_alive": KEEP_ALIVE_TIMEOUT,
+        "limit_concurrency": concurrency_limit(raise_descriptor_limit()),
     }
     if workers == 1:
         config = uvicorn.Config(_ready_app(assistant, settings), **options)

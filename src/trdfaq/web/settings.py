@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 MAX_BODY = 16 * 1024
+# Shortest signing secret accepted, in bytes (as tokens.MIN_SECRET_BYTES).
+MIN_SECRET_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -22,9 +24,11 @@ class Settings:
     rate_limit_clients: int = 100_000
     # Largest request body accepted, in bytes.
     max_body: int = MAX_BODY
-    # Conversations kept in memory (least recently used dropped first) and their idle lifetime.
-    conversations: int = 10_000
+    # Seconds a conversation token (the API's conversation_id) stays valid after an answer.
     conversation_ttl: float = 30 * 60.0
+    # The secret conversation tokens are signed with, shared by every worker and instance;
+    # None: $TRDFAQ_SECRET, or a random one for this process (logged) when that is unset.
+    secret: bytes | None = field(default=None, repr=False)
     # Log question text: off unless the operator opts in.
     log_questions: bool = False
     # One line per request (method, path, status, time); off when mounted in an app that logs.
@@ -35,13 +39,17 @@ class Settings:
     def __post_init__(self) -> None:
         origins = tuple(_origin(o) for o in self.allow_origins)
         object.__setattr__(self, "allow_origins", origins)
-        for name in ("rate_limit", "max_body", "conversations", "rate_limit_clients"):
+        for name in ("rate_limit", "max_body", "rate_limit_clients"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
         if self.max_body < 1024:
             raise ValueError("max_body must be at least 1024 bytes")
-        if self.conversations < 1 or self.rate_limit_clients < 1:
-            raise ValueError("conversations and rate_limit_clients must be at least 1")
+        if self.rate_limit_clients < 1:
+            raise ValueError("rate_limit_clients must be at least 1")
+        if isinstance(self.secret, str):
+            object.__setattr__(self, "secret", self.secret.encode())
+        if self.secret is not None and len(self.secret) < MIN_SECRET_BYTES:
+            raise ValueError(f"secret must be at least {MIN_SECRET_BYTES} bytes")
         if self.conversation_ttl <= 0:
             raise ValueError("conversation_ttl must be positive")
 

@@ -373,5 +373,3 @@ def test_real_english_words_are_never_corrected_into_corpus_words(
 def test_filler_is_never_corrected_into_a_fragment(assistant: Assistant) -> None:
     # "lol" is no word, but it is no typo of "ll" (what is left of "you'll") either.
     assert not assistant.engine.analyse("does the gym help lol").corrections
-
-

@@ -385,7 +385,8 @@ class Conversation:
         # Related first: other candidates that share most words with the best passage, then
         # what stands next to it in its article, then the other candidates.
         kin = [(a.likeness(shown[0], p), p) for p in rest]
-        close = [p for k, p in sorted(kin, key=lambda item: -item[0]) if k >= a.engine.corpus.settings.kinship]
+        kinship = a.engine.corpus.settings.kinship
+        close = [p for k, p in sorted(kin, key=lambda item: -item[0]) if k >= kinship]
         related = chain(close, a.neighbours(shown[0]), rest)
         follow = compose.follow_ups(shown, related, question)
         message = None

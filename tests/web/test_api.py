@@ -505,3 +505,12 @@ class TestServeErrors:
             )
         assert result.returncode == 2
         assert f"trdfaq: cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_the_about_text_says_questions_are_stored_only_when_they_are(
+    server: Server, strict_server: Server
+) -> None:
+    assert "not stored" in server.request("/api/info").json()["about"]
+    logged = strict_server.request("/api/info").json()["about"]
+    assert "not stored" not in logged and "logging" in logged
+    assert "logging" in strict_server.request("/").body.decode()

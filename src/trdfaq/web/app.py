@@ -144,7 +144,9 @@ class Service:
     async def info(self, request: Request) -> Response:
         """GET /api/info: what the widget shows before the first question."""
         if self._info is None:
-            self._info = json_bytes(info_payload(self.assistant))
+            self._info = json_bytes(
+                info_payload(self.assistant, logged=self.settings.log_questions)
+            )
         return Response(self._info, media_type="application/json")
 
     async def openapi_json(self, request: Request) -> Response:
@@ -191,6 +193,11 @@ class Service:
             root=html.escape(root),
             widget_url=html.escape(str(request.url_for("widget"))),
             api=html.escape(str(request.base_url).rstrip("/")),
+            privacy=html.escape(
+                self.assistant.prompts.privacy_logged
+                if self.settings.log_questions
+                else self.assistant.prompts.privacy
+            ),
         )
         headers = {"Content-Security-Policy": _PAGE_CSP, "Cache-Control": "no-cache"}
         return Response(page, headers=headers, media_type="text/html")

@@ -57,7 +57,7 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def info_payload(assistant: Assistant) -> dict[str, Any]:
+def info_payload(assistant: Assistant, *, logged: bool = False) -> dict[str, Any]:
     """GET /api/info's body: what the widget shows before the first question."""
     prompts = assistant.prompts
     return {
@@ -68,7 +68,7 @@ def info_payload(assistant: Assistant) -> dict[str, Any]:
         "empty_question": prompts.empty_question,
         "examples": list(prompts.examples),
         "disclaimer": prompts.disclaimer,
-        "about": prompts.about,
+        "about": prompts.about_text(logged=logged),
         "labels": prompts.labels,
         "regions": prompts.crisis.region_names,
         "crisis_resources": [

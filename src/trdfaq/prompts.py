@@ -31,6 +31,7 @@ LABELS = frozenset(
         "also",
         # the terminal chat
         "searching",
+        "disclaimer_short",
         "open_source",
         "help_title",
         "keys_title",

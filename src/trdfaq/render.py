@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 
-from .answer import Answer, Crisis, Quote, SourceRef
+from .answer import Answer, Crisis, CrisisResource, Quote, SourceRef
 from .prompts import Prompts
+
+# A space between digits, as in "116 123": kept, so a number stays on one line.
+_NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d)")
 
 
 @dataclass(frozen=True)
@@ -40,10 +44,17 @@ def source_line(source: SourceRef, prompts: Prompts) -> str:
     return line
 
 
-def _fill(text: str, width: int, prefix: str = "") -> list[str]:
-    return textwrap.wrap(text, width=width, initial_indent=prefix, subsequent_indent=prefix) or [
-        prefix.rstrip()
-    ]
+def _fill(text: str, width: int, prefix: str = "", indent: str | None = None) -> list[str]:
+    """Wrap text; a phone number ("116 123") is never split across lines."""
+    glued = _NUMBER_SPACE.sub("\u00a0", text)  # textwrap breaks at ASCII whitespace only
+    lines = textwrap.wrap(
+        glued,
+        width=width,
+        initial_indent=prefix,
+        subsequent_indent=prefix if indent is None else indent,
+        break_on_hyphens=False,
+    )
+    return [line.replace("\u00a0", " ") for line in lines] or [prefix.rstrip()]
 
 
 def _wrap_spans(
@@ -86,7 +97,8 @@ def render_quote(
     """
     spans = quote.highlights if style.color else ()
     lines = _wrap_spans(quote.quote, spans, style, width)
-    lines.append(style.dim(f"  — {source_line(quote.source, prompts)}"))
+    line = f"— {source_line(quote.source, prompts)}"
+    lines += [style.dim(part) for part in _fill(line, width, "  ", "    ")]
     if quote.corroborated_by:
         n = len(quote.corroborated_by) + 1
         label = prompts.labels["corroborated"].format(n=n)
@@ -98,24 +110,37 @@ def render_quote(
     return lines
 
 
+def region_label(resource: CrisisResource) -> str:
+    """' (UK/IE)' after a resource's name, or nothing when the name already says it
+    ("Shout (Crisis Text Line UK)" is not followed by "(UK)" again)."""
+    named = set(re.findall(r"\w+", resource.name))
+    codes = resource.region.split("/")
+    return "" if all(code in named for code in codes) else f" ({resource.region})"
+
+
 def render_crisis(crisis: Crisis, style: Style, width: int) -> list[str]:
-    """The crisis reply: a line to call now first, a sentence of care, every resource."""
+    """A line to call now first, then a sentence of care (and a check-in's question), then
+    every resource once, one to a line, then the closing words."""
     lines = [style.alert(line) for line in _fill(crisis.headline, width)]
     lines += _fill(crisis.message, width)
     if crisis.question:
         lines += [style.bold(line) for line in _fill(crisis.question, width)]
     lines.append("")
     for resource in crisis.resources:
-        lines.append(style.bold(f"• {resource.name} ({resource.region})"))
-        lines += _fill(resource.contact, width, "  ")
+        name = f"{resource.name}{region_label(resource)}:"
+        first, *rest = _fill(f"• {name} {resource.contact}", width, "", "  ")
+        lines.append(style.bold(first[: len(name) + 2]) + first[len(name) + 2 :])
+        lines += rest
     for text in (crisis.note, crisis.closing):
         if text:
             lines += ["", *_fill(text, width)]
+    lines.append("")
     return lines
 
 
 def render_answer(answer: Answer, prompts: Prompts, *, color: bool = False, width: int = 78) -> str:
-    """The whole answer as text: crisis first, then notices, quotes, follow-ups, disclaimer."""
+    """The whole answer as text: crisis first, then notices, quotes, what the articles say
+    about the subject (under its own heading), follow-ups, disclaimer."""
     style = Style(color)
     lines: list[str] = []
     if answer.crisis is not None:

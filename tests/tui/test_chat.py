@@ -158,10 +158,14 @@ async def test_crisis_panel_comes_first_with_every_resource(assistant: Assistant
         assert shown[1] == crisis.message
         assert shown[-2:] == [crisis.note, crisis.closing]
         for resource, block in zip(crisis.resources, shown[2:-2], strict=True):
-            assert resource.name in block and resource.contact in block
-            assert all(link.label in block for link in resource.links)
+            # Each way to reach it is said once (no "Call 911 / Call 911").
+            assert resource.name in block and block.count(resource.contact) == 1
+            assert all(block.count(link.label) <= 1 for link in resource.links)
+        assert "(United Kingdom)" not in next(b for b in shown if b.startswith("Shout"))
         assert not turn.query(QuoteBlock) and not turn.query(Suggestions)
         assert panel.region is not None and panel.region.y >= 0  # on screen, not scrolled away
+        bar = text(app.query_one(DisclaimerBar))
+        assert bar == assistant.prompts.crisis.disclaimer  # not "quoted from published articles"
 
 
 async def test_answer_is_in_view_when_the_chat_is_ready_again(assistant: Assistant) -> None:
@@ -363,7 +367,7 @@ async def test_follow_up_questions_lean_on_the_conversation(assistant: Assistant
 async def test_core_error_is_a_notification_not_a_traceback(assistant: Assistant) -> None:
     app = make_app(assistant)
     async with app.run_test(size=SIZE) as pilot:
-        app.query_one(QuestionInput).value = "x" * 1001
+        app.query_one(QuestionInput).value = "What is ECT? " * 80
         await pilot.press("enter")
         await settle(pilot)
         assert not app.query(Turn)

@@ -95,7 +95,7 @@ class ChatApp(App[None]):
         yield Header()
         with VerticalScroll(id="transcript", can_focus=False):
             yield Greeting(self.prompts)
-        yield DisclaimerBar(self.prompts.disclaimer)
+        yield DisclaimerBar(self.prompts.disclaimer, self.prompts.labels["disclaimer_short"])
         yield QuestionInput(self.prompts.placeholder)
         yield Footer()
 
@@ -143,6 +143,7 @@ class ChatApp(App[None]):
         turn = message.turn
         if not turn.is_attached:  # cleared while searching
             return
+        self.query_one(DisclaimerBar).show(message.answer.disclaimer)
         await turn.show(message.answer)  # then AnswerView.Placed, once it is laid out
 
     @on(AnswerView.Placed)
@@ -213,6 +214,7 @@ class ChatApp(App[None]):
         await self.query(Turn).remove()
         self.conversation = self.assistant.conversation(region=self.region)
         self.busy = False
+        self.query_one(DisclaimerBar).show(self.prompts.disclaimer)
         self.query_one("#transcript", VerticalScroll).scroll_home(animate=False)
         self.action_focus_question()
 

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from ..answer import Answer, Corroboration, Crisis, CrisisResource, Quote
 from ..prompts import Prompts
-from ..render import source_line
+from ..render import region_label, source_line
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
@@ -151,19 +151,15 @@ class QuoteBlock(Vertical, can_focus=True):
 
 
 def resource_content(resource: CrisisResource, region_names: Mapping[str, str]) -> Content:
-    """One crisis resource: name and region, how to reach it, and its links."""
+    """One crisis resource, once: its name (and region, unless the name says it) and how to
+    reach it. A chat or web address is a link; phone numbers are dialled, not clicked."""
     regions = ", ".join(region_names.get(code, code) for code in resource.region.split("/"))
-    links = Content(" · ").join(
-        Content.styled(link.label, Style(bold=True, link=link.href)) for link in resource.links
+    named = f" ({regions})" if region_label(resource) else ""
+    web = next((link.href for link in resource.links if link.kind in {"chat", "web"}), None)
+    contact = (
+        Content.styled(resource.contact, Style(link=web)) if web else Content(resource.contact)
     )
-    return Content.assemble(
-        (resource.name, "bold"),
-        (f"  ({regions})", "$text-muted"),
-        "\n",
-        resource.contact,
-        "\n",
-        links,
-    )
+    return Content.assemble((resource.name, "bold"), (named, "$text-muted"), ": ", contact)
 
 
 class CrisisPanel(Vertical):
@@ -180,8 +176,10 @@ class CrisisPanel(Vertical):
         yield Static(Content(self.crisis.message), classes="crisis-message")
         if self.crisis.question:
             yield Static(Content(self.crisis.question), classes="crisis-question")
-        for resource in self.crisis.resources:
+        resources = self.crisis.resources
+        for i, resource in enumerate(resources):
             classes = "resource emergency" if resource.emergency else "resource"
+            classes += " last" if i == len(resources) - 1 else ""
             yield Static(resource_content(resource, self.region_names), classes=classes)
         for text in (self.crisis.note, self.crisis.closing):
             if text:
@@ -265,16 +263,31 @@ class Greeting(Vertical):
 
 
 class DisclaimerBar(Static):
-    """The disclaimer on one line: as many of its whole sentences as fit."""
+    """The latest reply's disclaimer on one line: as many of its whole sentences as fit, or
+    the short form when not even the first one does (the whole text is its tooltip)."""
 
-    def __init__(self, disclaimer: str) -> None:
+    def __init__(self, disclaimer: str, short: str) -> None:
         super().__init__(Content(disclaimer), id="disclaimer-bar")
         self.disclaimer = disclaimer
+        self.short = short
         self.tooltip = disclaimer
+
+    def show(self, disclaimer: str) -> None:
+        """Say another disclaimer (the one of the reply just shown)."""
+        self.disclaimer = self.tooltip = disclaimer
+        self.fit()
 
     def on_resize(self) -> None:
         """Fit the disclaimer to the new width."""
-        self.update(Content(fit_sentences(self.disclaimer, self.content_size.width)))
+        self.fit()
+
+    def fit(self) -> None:
+        """Show as much of the disclaimer as fits the width, in whole sentences."""
+        width = self.content_size.width
+        shown = fit_sentences(self.disclaimer, width)
+        if width and len(shown) > width:
+            shown = self.short
+        self.update(Content(shown))
 
 
 def fit_sentences(text: str, width: int) -> str:

@@ -14,6 +14,8 @@ WIDTH = 78  # what `trdfaq ask` uses in an 80-column terminal
 # A phone number or short code ("988", "116 123", "741741"), or the helpline finder.
 CONTACT = re.compile(r"\b\d{3}\b|\b\d{3} \d{3}\b|\b\d{5,6}\b|findahelpline\.com")
 NUMBER = re.compile(r"\b\d{3}(?: \d{3})?\b")
+# Questions whose replies quote several passages, some agreeing, and one not covered.
+SEVERAL = ["What is rTMS?", "what is treatment-resistant depression?", "is ketamine addictive?"]
 CRISES = [
     "I want to end my life",
     "I want to kill myself tonight, I have the pills",
@@ -102,3 +104,76 @@ def test_check_in_gives_resources_and_question_first_then_the_answer(
     last_resource = max(flat.index(r.contact) for r in answer.crisis.resources)
     assert asked < last_resource < flat.index(answer.crisis.note) < first_quote
     assert "\n\n> " in text  # the answer stands apart from the check-in block
+
+
+def words_printed(text: str) -> str:
+    """The text's words on one line, without the quote marks."""
+    return " ".join(" ".join(line.lstrip(" >") for line in text.splitlines()).split())
+
+
+def quoted_passages(text: str, assistant: Assistant) -> list[str]:
+    """The ids of the passages whose words `text` prints (answers, related or corroborating),
+    once for each time it prints them."""
+    flat = words_printed(text)
+    found = []
+    for passage in assistant.engine.corpus.passages:
+        found += [passage.id] * flat.count(" ".join(passage.text.split()[:12]))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("top_k", [1, 2, 3])
+@pytest.mark.parametrize("question", SEVERAL)
+def test_top_k_caps_the_passages_printed_and_none_is_printed_twice(
+    assistant: Assistant, question: str, top_k: int
+) -> None:
+    answer = assistant.ask(question, top_k=top_k)
+    text = render_answer(answer, assistant.prompts, width=WIDTH, top_k=top_k)
+    printed = quoted_passages(text, assistant)
+    assert 1 <= len(printed) <= top_k
+    assert len(set(printed)) == len(printed)  # none twice
+
+
+def test_rtms_with_top_k_1_prints_one_passage(assistant: Assistant) -> None:
+    answer = assistant.ask("What is rTMS?", top_k=1)
+    assert answer.answers[0].corroborated_by  # its agreeing source is named, not quoted
+    text = render_answer(answer, assistant.prompts, width=WIDTH, top_k=1)
+    assert quoted_passages(text, assistant) == [answer.answers[0].passage_id]
+    other = answer.answers[0].corroborated_by[0]
+    assert other.source.title.split()[0] in text
+
+
+def test_not_covered_says_so_first_then_what_the_articles_say_apart(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("is ketamine addictive?")
+    assert answer.status == "not_covered" and not answer.answers
+    assert answer.related is not None and answer.related.quotes
+    text = render_answer(answer, assistant.prompts, width=WIDTH)
+    lines = text.splitlines()
+    assert " ".join(lines[:3]).startswith(answer.message.split(".")[0] if answer.message else "-")
+    label_at = next(i for i, line in enumerate(lines) if line == answer.related.label[: len(line)])
+    first_quote = next(i for i, line in enumerate(lines) if line.lstrip().startswith(">"))
+    assert label_at < first_quote
+    # Set apart from where an answer stands: every related quote line is indented.
+    assert not any(line.startswith(">") for line in lines)
+    for quote in answer.related.quotes:
+        assert " ".join(quote.quote.split()) in words_printed(text)
+
+
+def test_folded_quotes_come_after_the_best_under_their_label(assistant: Assistant) -> None:
+    answer = assistant.ask("What is rTMS?")
+    folded = [q for q in answer.answers if q.folded]
+    assert folded and not answer.answers[0].folded
+    text = render_answer(answer, assistant.prompts, width=WIDTH, color=True)
+    label = text.index(assistant.prompts.labels["folded"])
+    first_words = " ".join(folded[0].quote.split()[:3])
+    assert text.index(answer.answers[0].quote.split()[0]) < label
+    at = text.index(first_words.split()[0], label)
+    assert text[at - 6 : at].endswith("\033[2m> ") or "\033[2m" in text[label:at]  # dimmed
+
+
+@pytest.mark.parametrize("question", SEVERAL)
+def test_without_top_k_no_passage_is_printed_twice(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    printed = quoted_passages(render_answer(answer, assistant.prompts, width=WIDTH), assistant)
+    assert printed and len(set(printed)) == len(printed), printed

@@ -27,6 +27,7 @@ LABELS = frozenset(
         "corroborated",
         "follow_ups",
         "topics",
+        "folded",
         # trdfaq ask
         "also",
         # the terminal chat

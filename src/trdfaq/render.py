@@ -88,15 +88,35 @@ def _words(paragraph: str, offset: int) -> list[tuple[int, str]]:
 
 
 def render_quote(
-    quote: Quote, prompts: Prompts, style: Style, width: int, shown: frozenset[str] = frozenset()
+    quote: Quote,
+    prompts: Prompts,
+    style: Style,
+    width: int,
+    shown: frozenset[str] = frozenset(),
+    spare: int | None = None,
 ) -> list[str]:
     """A block quotation, then its source line and any corroborating sources.
 
-    A corroborating passage that is itself among the answers (`shown`) gets its source line
-    only, so no quote is printed twice.
+    A corroborating passage shown elsewhere in the reply (`shown`) gets its source line only,
+    so no quote is printed twice; so do those beyond `spare` more quotes (--top-k). A folded
+    quote (a weaker further one) is dimmed.
     """
+    return _render_quote(quote, prompts, style, width, shown, spare)[0]
+
+
+def _render_quote(
+    quote: Quote,
+    prompts: Prompts,
+    style: Style,
+    width: int,
+    shown: frozenset[str],
+    spare: int | None,
+) -> tuple[list[str], list[str]]:
+    """render_quote's lines, and the corroborating passages whose words they print."""
+    used: list[str] = []
     spans = quote.highlights if style.color else ()
-    lines = _wrap_spans(quote.quote, spans, style, width)
+    dim = style.dim if quote.folded else str
+    lines = [dim(line) for line in _wrap_spans(quote.quote, spans, style, width)]
     line = f"— {source_line(quote.source, prompts)}"
     lines += [style.dim(part) for part in _fill(line, width, "  ", "    ")]
     if quote.corroborated_by:
@@ -104,9 +124,35 @@ def render_quote(
         label = prompts.labels["corroborated"].format(n=n)
         lines.append(style.dim(f"  ({label}; {prompts.labels['also']}:)"))
         for other in quote.corroborated_by:
-            if other.passage_id not in shown:
+            if other.passage_id not in shown and (spare is None or len(used) < spare):
                 lines += ["  " + line for line in _wrap_spans(other.quote, (), style, width - 2)]
-            lines.append(style.dim(f"    — {source_line(other.source, prompts)}"))
+                used.append(other.passage_id)
+            line = f"— {source_line(other.source, prompts)}"
+            lines += [style.dim(part) for part in _fill(line, width, "    ", "      ")]
+    return lines, used
+
+
+def render_quotes(
+    quotes: tuple[Quote, ...],
+    prompts: Prompts,
+    style: Style,
+    width: int,
+    shown: frozenset[str],
+    top_k: int | None,
+) -> list[str]:
+    """Quotes one after another, at most `top_k` passages' words in all (corroborations
+    count), the folded ones after a "less close" label."""
+    lines: list[str] = []
+    quotes = quotes[:top_k]
+    # Corroborating passages' words only in the room the quotes themselves leave.
+    spare = None if top_k is None else top_k - len(quotes)
+    for i, quote in enumerate(quotes):
+        if quote.folded and not any(q.folded for q in quotes[:i]):
+            lines += [style.dim(prompts.labels["folded"] + ":"), ""]
+        quoted, used = _render_quote(quote, prompts, style, width, shown, spare)
+        spare = None if spare is None else spare - len(used)
+        shown |= set(used)  # an agreeing passage is quoted under the first quote it agrees with
+        lines += [*quoted, ""]
     return lines
 
 
@@ -138,18 +184,35 @@ def render_crisis(crisis: Crisis, style: Style, width: int) -> list[str]:
     return lines
 
 
-def render_answer(answer: Answer, prompts: Prompts, *, color: bool = False, width: int = 78) -> str:
+def render_answer(
+    answer: Answer,
+    prompts: Prompts,
+    *,
+    color: bool = False,
+    width: int = 78,
+    top_k: int | None = None,
+) -> str:
     """The whole answer as text: crisis first, then notices, quotes, what the articles say
-    about the subject (under its own heading), follow-ups, disclaimer."""
+    about the subject (under its own heading, never as the answer), follow-ups, disclaimer.
+
+    `top_k` caps the passages whose words are printed, corroborating ones included.
+    """
     style = Style(color)
     lines: list[str] = []
     if answer.crisis is not None:
         lines += render_crisis(answer.crisis, style, width)
     if answer.message:
         lines += [*_fill(answer.message, width), ""]
-    shown = frozenset(q.passage_id for q in answer.answers)
-    for quote in answer.answers:
-        lines += [*render_quote(quote, prompts, style, width, shown), ""]
+    related = answer.related.quotes if answer.related is not None else ()
+    shown = frozenset(q.passage_id for q in (*answer.answers, *related))
+    lines += render_quotes(answer.answers, prompts, style, width, shown, top_k)
+    if answer.related is not None and related:
+        seen = {q.passage_id for q in answer.answers}
+        others = tuple(q for q in related if q.passage_id not in seen)
+        lines += [style.bold(line) for line in _fill(answer.related.label, width)]
+        lines.append("")
+        quoted = render_quotes(others, prompts, style, width - 2, shown, top_k)
+        lines += [f"  {line}" if line else "" for line in quoted]
     if answer.follow_ups:
         title = prompts.labels["topics" if answer.status == "no_match" else "follow_ups"]
         lines.append(f"{title}:")

@@ -112,11 +112,11 @@ async def test_highlights_are_emphasised_in_the_quote(assistant: Assistant) -> N
 async def test_corroborating_quotes_fold_open_by_key(assistant: Assistant) -> None:
     app = make_app(assistant)
     async with app.run_test(size=SIZE) as pilot:
-        turn = await ask(pilot, "What is rTMS?")
-        quote = next(q for q in turn.query(QuoteBlock) if q.query(Collapsible))
+        turn = await ask(pilot, "what is treatment-resistant depression?")
+        quote = next(q for q in turn.query(QuoteBlock) if q.query(".corroborations"))
         assert isinstance(quote.quote, Quote)
         others = quote.quote.corroborated_by
-        folded = quote.query_one(Collapsible)
+        folded = quote.query_one(".corroborations", Collapsible)
         label = assistant.prompts.labels["corroborated"].format(n=len(others) + 1)
         assert folded.title == label
         assert folded.collapsed
@@ -433,3 +433,49 @@ async def test_searching_line_comes_from_the_prompts(assistant: Assistant) -> No
         await app.query_one("#transcript").mount(turn)
         await pilot.pause()
         assert texts(turn) == ["does ECT affect memory?", assistant.prompts.labels["searching"]]
+
+
+async def test_not_covered_says_so_then_shows_what_the_articles_say_apart(
+    assistant: Assistant,
+) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "is ketamine addictive?")
+        view = turn.query_one(AnswerView)
+        answer = view.answer
+        assert answer.status == "not_covered" and answer.related is not None
+        parts = list(view.children)
+        assert text(parts[0]) == answer.message  # type: ignore[arg-type]
+        related = view.query_one(".related")
+        assert parts.index(related) > 0
+        assert text(related.query_one(".related-title", Static)) == answer.related.label
+        blocks = list(related.query_children(QuoteBlock))
+        assert [b.quote for b in blocks] == list(answer.related.quotes)
+        # Never shown where an answer stands: no quote outside the related box.
+        assert all(b.parent is related or related in b.ancestors for b in view.query(QuoteBlock))
+        assert text(app.query_one(DisclaimerBar)) == fit_sentences(answer.disclaimer, 78)
+
+
+async def test_folded_quotes_are_collapsed_under_the_best_ones(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "What is rTMS?")
+        view = turn.query_one(AnswerView)
+        folded = [q for q in view.answer.answers if q.folded]
+        assert folded
+        fold = view.query_one(".folded", Collapsible)
+        assert fold.collapsed and fold.title == assistant.prompts.labels["folded"]
+        inside = [b.quote for b in fold.query(QuoteBlock) if b.parent is not None]
+        assert [q for q in inside if isinstance(q, Quote) and q in folded] == folded
+        top = [b.quote for b in view.query(QuoteBlock) if fold not in b.ancestors]
+        assert all(isinstance(q, Quote) and not q.folded for q in top if q in view.answer.answers)
+        assert all(b.region.height == 0 for b in fold.query(QuoteBlock))
+
+
+async def test_no_passage_is_quoted_twice_in_a_reply(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        for question in ("What is rTMS?", "what is treatment-resistant depression?"):
+            turn = await ask(pilot, question)
+            ids = [b.passage_id for b in turn.query(QuoteBlock)]
+            assert len(ids) == len(set(ids)), ids

@@ -121,10 +121,18 @@ class QuoteBlock(Vertical, can_focus=True):
     # so this one stays here; keep it the same as labels.open_source.
     BINDINGS: ClassVar[list[BindingType]] = [Binding("o", "open_source", "Open source")]
 
-    def __init__(self, quote: Quote | Corroboration, prompts: Prompts) -> None:
+    def __init__(
+        self, quote: Quote | Corroboration, prompts: Prompts, shown: frozenset[str] = frozenset()
+    ) -> None:
         super().__init__(classes="quote")
         self.quote = quote
         self.prompts = prompts
+        self.shown = shown  # passages quoted elsewhere in the reply: named, not quoted again
+
+    @property
+    def folded(self) -> bool:
+        """Whether the quote is a weaker further one, shown folded."""
+        return isinstance(self.quote, Quote) and self.quote.folded
 
     @property
     def passage_id(self) -> str:
@@ -143,7 +151,12 @@ class QuoteBlock(Vertical, can_focus=True):
             title = self.prompts.labels["corroborated"].format(n=n)
             with Collapsible(title=title, classes="corroborations"):
                 for other in quote.corroborated_by:
-                    yield QuoteBlock(other, self.prompts)
+                    if other.passage_id in self.shown:
+                        line = source_line(other.source, self.prompts)
+                        label = self.prompts.labels["open_source"]
+                        yield SourceLine(other.passage_id, line, label)
+                    else:
+                        yield QuoteBlock(other, self.prompts, self.shown)
 
     def action_open_source(self) -> None:
         """Open the article this quote comes from."""
@@ -186,6 +199,18 @@ class CrisisPanel(Vertical):
                 yield Static(Content(text), classes="crisis-closing")
 
 
+def quote_blocks(quotes: Iterable[Quote], prompts: Prompts) -> list[QuoteBlock]:
+    """A block for each quote of a reply, no passage quoted twice: an agreeing passage that is
+    itself a quote, or agrees with an earlier quote too, is named there, not quoted again."""
+    quotes = tuple(quotes)
+    shown = {q.passage_id for q in quotes}
+    blocks = []
+    for quote in quotes:
+        blocks.append(QuoteBlock(quote, prompts, frozenset(shown)))
+        shown |= {other.passage_id for other in quote.corroborated_by}
+    return blocks
+
+
 class AnswerView(Vertical):
     """One answer: crisis panel or notice first, quotes, follow-ups, footer, disclaimer."""
 
@@ -219,8 +244,19 @@ class AnswerView(Vertical):
             yield CrisisPanel(answer.crisis, prompts.crisis.region_names)
         if answer.message:
             yield Static(Content(answer.message), classes="message")
-        for quote in answer.answers:
-            yield QuoteBlock(quote, prompts)
+        related = answer.related.quotes if answer.related is not None else ()
+        blocks = quote_blocks((*answer.answers, *related), prompts)
+        for block in blocks[: len(answer.answers)]:
+            if not block.folded:
+                yield block
+        folded = [block for block in blocks[: len(answer.answers)] if block.folded]
+        if folded:
+            with Collapsible(title=prompts.labels["folded"], classes="folded"):
+                yield from folded
+        if answer.related is not None and related:
+            with Vertical(classes="related"):
+                yield Static(Content(answer.related.label), classes="related-title")
+                yield from blocks[len(answer.answers) :]
         if answer.follow_ups:
             label = prompts.labels["topics" if answer.status == "no_match" else "follow_ups"]
             yield Static(Content(label), classes="suggestions-title")

@@ -42,6 +42,10 @@ LABELS = frozenset(
         "key_arrows",
         "key_tab",
         "key_open",
+        "key_copy",
+        "copy_quote",
+        "copied",
+        "command_copy_about",
         "key_escape",
         "key_commands",
         "command_help",
@@ -50,6 +54,8 @@ LABELS = frozenset(
         "command_crisis_about",
         "command_clear",
         "command_clear_about",
+        "command_region",
+        "command_region_about",
         "command_open_about",
         # the web widget
         "open_chat",
@@ -70,7 +76,11 @@ LABELS = frozenset(
     }
 )
 # Labels the front ends fill in with str.format, and the fields each may use.
-LABEL_FIELDS = {"corroborated": frozenset({"n"}), "command_help_about": frozenset({"name"})}
+LABEL_FIELDS = {
+    "corroborated": frozenset({"n"}),
+    "command_help_about": frozenset({"name"}),
+    "command_region": frozenset({"name"}),
+}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from trdfaq.tui.widgets import (
     History,
     QuestionInput,
     QuoteBlock,
+    SourceLink,
     Suggestions,
     Turn,
     fit_sentences,
@@ -223,7 +224,7 @@ async def test_open_source_shows_article_with_passage_then_escape(assistant: Ass
         turn = await ask(pilot, "How fast does ketamine work for depression?")
         quote = turn.query(QuoteBlock).first()
         quote.focus()
-        await pilot.press("o")
+        await pilot.press("enter")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SourceScreen)
@@ -245,14 +246,15 @@ async def test_open_source_link_is_clickable(assistant: Assistant) -> None:
     app = make_app(assistant)
     async with app.run_test(size=SIZE) as pilot:
         turn = await ask(pilot, "does ECT affect memory?")
-        line = turn.query_one(".source", Static)
-        line.scroll_visible(animate=False)
+        link = turn.query_one(SourceLink)
+        link.scroll_visible(animate=False)
         await pilot.pause()
-        lines = [strip.text for strip in line.render_lines(Region(0, 0, *line.size))]
-        y = max(i for i, row in enumerate(lines) if "Open" in row)
-        assert await pilot.click(line, offset=(lines[y].rindex("Open") + 1, y))
+        assert text(link) == assistant.prompts.labels["open_source"]  # whole, no web arrow
+        assert link.size.height == 1  # never wrapped apart
+        assert await pilot.click(link, offset=(1, 0))
         await pilot.pause()
         assert isinstance(app.screen, SourceScreen)
+        assert app.screen.passage.id == turn.query(QuoteBlock).first().passage_id
 
 
 async def test_up_recalls_earlier_questions(assistant: Assistant) -> None:
@@ -400,7 +402,7 @@ async def test_wording_comes_from_the_prompts(assistant: Assistant) -> None:
     app = make_app(relabelled)
     async with app.run_test(size=SIZE) as pilot:
         turn = await ask(pilot, "does ECT affect memory?")
-        assert text(turn.query_one(".source", Static)).endswith("«Open source» ↗")
+        assert text(turn.query_one(SourceLink)) == "«Open source»"
         assert text(turn.query_one(".suggestions-title", Static)) == "«You could also ask»"
         turn.query(QuoteBlock).first().focus()
         await pilot.pause()
@@ -417,7 +419,7 @@ async def test_wording_comes_from_the_prompts(assistant: Assistant) -> None:
         assert (box.border_title, box.border_subtitle) == ("«Help»", "«Esc to close»")
         assert texts(help_screen)[::2] == ["«Keys»", "«About»"]
         keys = text(help_screen.query_one("#help-keys", Static))
-        for label in ("key_enter", "key_arrows", "key_tab", "key_open", "key_escape"):
+        for label in ("key_enter", "key_arrows", "key_tab", "key_open", "key_copy", "key_escape"):
             assert labels[label] in keys
         assert "Ctrl+P  «Commands»" in keys
         await pilot.press("escape", "f2")
@@ -479,3 +481,104 @@ async def test_no_passage_is_quoted_twice_in_a_reply(assistant: Assistant) -> No
             turn = await ask(pilot, question)
             ids = [b.passage_id for b in turn.query(QuoteBlock)]
             assert len(ids) == len(set(ids)), ids
+
+
+async def test_printable_keys_on_a_quote_go_to_the_question_box(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        turn.query(QuoteBlock).first().focus()
+        await pilot.pause()
+        await type_text(pilot, "how long does it last? o")
+        box = app.query_one(QuestionInput)
+        assert box.has_focus and box.value == "how long does it last? o"
+        assert not isinstance(app.screen, SourceScreen)  # "o" opens nothing
+        suggestions = turn.query_one(Suggestions)
+        suggestions.focus()
+        await pilot.pause()
+        await type_text(pilot, "!")
+        assert box.has_focus and box.value.endswith("o!")
+
+
+async def test_enter_on_a_quote_opens_its_source(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        quote = turn.query(QuoteBlock).first()
+        quote.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+        assert app.screen.passage.id == quote.passage_id
+
+
+async def test_copy_a_quote_with_its_source(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        block = turn.query(QuoteBlock).first()
+        block.focus()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        quote = block.quote
+        assert app.clipboard.startswith(quote.quote + "\n— ")  # verbatim, then the source
+        assert quote.source.title in app.clipboard and "PointHealth" in app.clipboard
+        notes = [n.message for n in app._notifications]
+        assert assistant.prompts.labels["copied"] in notes
+        assert app.query_one(QuestionInput).value == ""  # nothing typed by the copy key
+
+
+async def test_focus_is_visible_on_a_quote(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        block = turn.query(QuoteBlock).first()
+        before = (block.styles.background, block.styles.border_left)
+        block.focus()
+        await pilot.pause()
+        after = (block.styles.background, block.styles.border_left)
+        assert after[0] != before[0] and after[1] != before[1]
+
+
+async def test_transcript_keeps_a_reading_width(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=(160, 48)) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        assert turn.size.width <= 100
+        block = turn.query(QuoteBlock).first()
+        lines = block.query_one(".quote-text", Static).render_lines(Region(0, 0, *block.size))
+        assert max(len(strip.text.rstrip()) for strip in lines) <= 100
+
+
+async def test_scroll_place_is_kept_on_resize(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        for question in ("What is rTMS?", "does ECT affect memory?", "What is ketamine?"):
+            await ask(pilot, question)
+        read = app.query(Turn)[1]
+        for question in ("What is ECT?", "What is TMS?"):
+            await ask(pilot, question)  # enough below to scroll the turn read to the top
+        transcript = app.query_one("#transcript")
+        region = read.virtual_region_with_margin
+        transcript.scroll_to(y=region.y + region.height // 2, animate=False, immediate=True)
+        await pilot.pause()
+        for size in ((160, 48), (60, 20), SIZE):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            region = read.virtual_region_with_margin
+            share = (transcript.scroll_y - region.y) / region.height
+            assert 0.4 < share < 0.6, (size, share)  # still half way through the same turn
+
+
+async def test_narrow_window_shows_the_short_disclaimer(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(DisclaimerBar)
+        assert text(bar) == assistant.prompts.labels["disclaimer_short"]
+        assert len(text(bar)) <= bar.content_size.width
+        assert bar.tooltip == assistant.prompts.disclaimer  # the whole text, on hover
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert assistant.prompts.disclaimer.startswith(text(bar))

@@ -9,10 +9,12 @@ from typing import ClassVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.style import Style
+from textual.widget import Widget
 from textual.widgets import Collapsible, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -65,7 +67,9 @@ class QuestionInput(Input):
     ]
 
     def __init__(self, placeholder: str) -> None:
-        super().__init__(placeholder=placeholder, id="question")
+        # Not select_on_focus: a key typed on a quote moves here, and the next one must not
+        # replace it.
+        super().__init__(placeholder=placeholder, id="question", select_on_focus=False)
         self.history = History()
 
     def action_recall(self, step: int) -> None:
@@ -93,17 +97,32 @@ class OpenSource(Message):
         self.passage_id = passage_id
 
 
-class SourceLine(Static):
-    """'— Title — Publisher, section …', with a link that opens the article."""
+class SourceLink(Static):
+    """'Open source': opens the article a quote comes from, in the chat."""
 
-    def __init__(self, passage_id: str, line: str, link_label: str) -> None:
-        link = Content.from_markup("[@click=open]$label ↗[/]", label=link_label)
-        super().__init__(Content.assemble(f"— {line}  ", link), classes="source")
+    def __init__(self, passage_id: str, label: str) -> None:
+        super().__init__(Content.from_markup("[@click=open]$label[/]", label=label))
         self.passage_id = passage_id
 
     def action_open(self) -> None:
         """Open the source article."""
         self.post_message(OpenSource(self.passage_id))
+
+
+class SourceLine(Horizontal):
+    """'— Title — Publisher, section …', and beside it, never wrapped apart, a link that
+    opens the article (no web arrow: it opens in the chat)."""
+
+    def __init__(self, passage_id: str, line: str, link_label: str) -> None:
+        super().__init__(classes="source")
+        self.passage_id = passage_id
+        self.line = line
+        self.link_label = link_label
+
+    def compose(self) -> ComposeResult:
+        """The source line, then the link."""
+        yield Static(Content(f"— {self.line}"), classes="source-text")
+        yield SourceLink(self.passage_id, self.link_label)
 
 
 def emphasise(text: str, spans: Iterable[tuple[int, int]]) -> Content:
@@ -118,8 +137,12 @@ class QuoteBlock(Vertical, can_focus=True):
     """A verbatim quote as a block quotation, with its source (and any corroboration)."""
 
     # Textual reads binding descriptions at class definition, before prompts/ can be loaded,
-    # so this one stays here; keep it the same as labels.open_source.
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("o", "open_source", "Open source")]
+    # so these stay here; keep them the same as labels.open_source and labels.copy_quote.
+    # No letter keys: typing while a quote has the focus goes to the question box.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_source", "Open source"),
+        Binding("ctrl+c,super+c", "copy_quote", "Copy quote"),
+    ]
 
     def __init__(
         self, quote: Quote | Corroboration, prompts: Prompts, shown: frozenset[str] = frozenset()
@@ -161,6 +184,16 @@ class QuoteBlock(Vertical, can_focus=True):
     def action_open_source(self) -> None:
         """Open the article this quote comes from."""
         self.post_message(OpenSource(self.passage_id))
+
+    def action_copy_quote(self) -> None:
+        """Copy the quote with its source line to the clipboard."""
+        self.app.copy_to_clipboard(self.citation)
+        self.app.notify(self.prompts.labels["copied"], timeout=2)
+
+    @property
+    def citation(self) -> str:
+        """The quote, verbatim, then '— Title — Publisher, section …'."""
+        return f"{self.quote.quote}\n— {source_line(self.quote.source, self.prompts)}"
 
 
 def resource_content(resource: CrisisResource, region_names: Mapping[str, str]) -> Content:
@@ -283,6 +316,49 @@ class Turn(Vertical):
         """Replace the 'searching…' line with the answer."""
         await self.query(".searching").remove()
         await self.mount(AnswerView(answer, self.prompts))
+
+
+class Transcript(VerticalScroll, can_focus=False):
+    """The conversation, scrolled. A resize keeps the place being read at the top: the same
+    turn, the same share of the way through it."""
+
+    def __init__(self, *children: Widget) -> None:
+        super().__init__(*children, id="transcript")
+        self._anchor: tuple[Widget, float] | None = None
+        self._anchor_size: Size | None = None  # the size the anchor was taken at
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Remember where the reader is, unless the scroll comes from a resize (Textual
+        clamps the offset to the new height before the Resize event arrives)."""
+        super().watch_scroll_y(old_value, new_value)
+        if self._anchor_size is None or self._anchor_size == self.size:
+            self.remember()
+
+    def remember(self) -> None:
+        """Note the child at the top of the view and how far into it the view starts."""
+        self._anchor_size = self.size
+        y = self.scroll_y
+        self._anchor = None
+        for child in self.children:
+            region = child.virtual_region_with_margin
+            if region.y <= y < region.bottom:
+                self._anchor = (child, (y - region.y) / max(1, region.height))
+                return
+
+    def on_resize(self) -> None:
+        """Bring the remembered place back to the top once the new layout is known."""
+        self.restore()
+        self.call_after_refresh(self.restore)
+
+    def restore(self) -> None:
+        """Scroll back to the remembered place (the same child, the same share into it)."""
+        anchor = self._anchor
+        if anchor is not None and anchor[0].parent is self:
+            child, share = anchor
+            region = child.virtual_region_with_margin
+            self.scroll_to(y=region.y + share * region.height, animate=False, immediate=True)
+        self._anchor_size = self.size
+        self._anchor = anchor
 
 
 class Greeting(Vertical):

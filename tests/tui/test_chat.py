@@ -13,16 +13,15 @@ from textual.widgets import Collapsible, Static
 from trdfaq import Assistant, Quote
 from trdfaq.tui import make_app
 from trdfaq.tui.app import ChatApp
+from trdfaq.tui.crisis import CrisisPanel
+from trdfaq.tui.quotes import QuoteBlock, SourceLink
 from trdfaq.tui.screens import CrisisScreen, HelpScreen, SourceScreen
 from trdfaq.tui.widgets import (
     AnswerView,
-    CrisisPanel,
     DisclaimerBar,
     Greeting,
     History,
     QuestionInput,
-    QuoteBlock,
-    SourceLink,
     Suggestions,
     Turn,
     fit_sentences,
@@ -582,3 +581,24 @@ async def test_narrow_window_shows_the_short_disclaimer(assistant: Assistant) ->
         await pilot.resize_terminal(*SIZE)
         await pilot.pause()
         assert assistant.prompts.disclaimer.startswith(text(bar))
+
+
+async def test_check_in_shows_resources_and_question_first_then_the_answer(
+    assistant: Assistant,
+) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "what's the point of anything, does ketamine work fast?")
+        view = turn.query_one(AnswerView)
+        answer = view.answer
+        assert answer.status == "check_in" and answer.crisis is not None and answer.answers
+        parts = list(view.children)
+        panel = parts[0]
+        assert isinstance(panel, CrisisPanel)
+        shown = texts(panel)
+        assert shown[0] == answer.crisis.headline and "988" in shown[0]
+        assert shown[1] == answer.crisis.message and shown[2] == answer.crisis.question
+        assert "glad you told me" not in " ".join(shown)  # nobody disclosed anything
+        quotes = [p for p in parts if isinstance(p, QuoteBlock)]
+        assert quotes and all(parts.index(q) > 0 for q in quotes)
+        assert panel.region.y >= 0  # the panel, not the answer, is what shows first

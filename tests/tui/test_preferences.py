@@ -14,15 +14,17 @@ from textual.widgets import Static
 from trdfaq import Assistant
 from trdfaq.errors import QuestionError
 from trdfaq.tui import make_app
+from trdfaq.tui.crisis import CrisisPanel
 from trdfaq.tui.preferences import (
     Preferences,
+    choose_region,
     load_preferences,
     locale_country,
     preferences_path,
     save_preferences,
 )
 from trdfaq.tui.screens import CrisisScreen
-from trdfaq.tui.widgets import CrisisPanel, Greeting, QuestionInput
+from trdfaq.tui.widgets import Greeting, QuestionInput
 
 SIZE = (80, 24)
 
@@ -161,3 +163,13 @@ async def test_a_bad_region_stops_the_chat_with_the_error(assistant: Assistant) 
             await pilot.pause(0.01)
     assert isinstance(app.failure, QuestionError)
     assert "XX" in str(app.failure)
+
+
+def test_a_stale_remembered_region_gives_way_to_the_locale(assistant: Assistant) -> None:
+    environ = {"LANG": "en_GB.UTF-8"}
+    assert choose_region(assistant.region, None, "ATLANTIS", environ) == "UK"
+    assert choose_region(assistant.region, None, "ie", environ) == "IE"
+    assert choose_region(assistant.region, None, None, {"LANG": "pt_BR.UTF-8"}) == "INTL"
+    assert choose_region(assistant.region, None, None, {}) is None
+    with pytest.raises(QuestionError):
+        choose_region(assistant.region, "ATLANTIS", "UK", environ)  # a code given must be right

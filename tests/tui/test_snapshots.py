@@ -10,7 +10,8 @@ from textual.pilot import Pilot
 
 from trdfaq import Assistant
 from trdfaq.tui import make_app
-from trdfaq.tui.widgets import QuestionInput, QuoteBlock
+from trdfaq.tui.quotes import QuoteBlock
+from trdfaq.tui.widgets import QuestionInput
 
 from .settle import shown
 

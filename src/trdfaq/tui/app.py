@@ -13,23 +13,21 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, LoadingIndicator, OptionList, Static
 
-from ..answer import Answer
 from ..assistant import Assistant, Conversation, validate_question
 from ..errors import TrdfaqError
 from ..prompts import Prompts
-from .preferences import load_preferences, locale_country, preferences_path, save_preferences
+from .messages import Answered, Loaded, LoadFailed, SearchFailed
+from .preferences import choose_region, load_preferences, preferences_path, save_preferences
+from .quotes import OpenSource, QuoteBlock
 from .screens import CrisisScreen, HelpScreen, SourceScreen
 from .widgets import (
     AnswerView,
     DisclaimerBar,
     Greeting,
-    OpenSource,
     QuestionInput,
-    QuoteBlock,
     Suggestions,
     Transcript,
     Turn,
@@ -46,41 +44,6 @@ WIDGET_KEYS = [
     ("Ctrl+C", "key_copy"),
     ("Esc", "key_escape"),
 ]
-
-
-class Answered(Message):
-    """The search thread found the answer to a turn's question."""
-
-    def __init__(self, turn: Turn, answer: Answer) -> None:
-        super().__init__()
-        self.turn = turn
-        self.answer = answer
-
-
-class Loaded(Message):
-    """The assistant is loaded (and the region chosen)."""
-
-    def __init__(self, assistant: Assistant, region: str | None) -> None:
-        super().__init__()
-        self.assistant = assistant
-        self.region = region
-
-
-class LoadFailed(Message):
-    """The assistant could not be loaded (a broken corpus, an unknown region)."""
-
-    def __init__(self, error: TrdfaqError) -> None:
-        super().__init__()
-        self.error = error
-
-
-class SearchFailed(Message):
-    """The core could not answer a turn's question."""
-
-    def __init__(self, turn: Turn, error: TrdfaqError) -> None:
-        super().__init__()
-        self.turn = turn
-        self.error = error
 
 
 def key_name(key: str) -> str:
@@ -145,21 +108,12 @@ class ChatApp(App[None]):
         self.loaded = True
 
     def choose_region(self, assistant: Assistant) -> str | None:
-        """The region given (remembered from now on), else the remembered one, else the
-        locale's (a country without its own lines: INTL, findahelpline.com first)."""
+        """The region to put first (preferences.choose_region); one given is remembered."""
+        remembered = self.preferences.region
+        region = choose_region(assistant.region, self.region_given, remembered, os.environ)
         if self.region_given is not None:
-            region = assistant.region(self.region_given)  # QuestionError for a bad code
             self.remember(region=region)
-            return region
-        for code in (self.preferences.region, locale_country(os.environ)):
-            if code:
-                try:
-                    return assistant.region(code)
-                except TrdfaqError:
-                    if code == self.preferences.region:
-                        continue  # a stale remembered code: try the locale
-                    return assistant.region("INTL")
-        return None
+        return region
 
     def remember(self, **changes: str | None) -> None:
         """Save a changed preference (theme or region) for the next run."""

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from ..errors import TrdfaqError
 from ..paths import config_dir
 
 PREFERENCES_FILE = "chat.json"
@@ -69,3 +70,28 @@ def locale_country(environ: Mapping[str, str]) -> str | None:
             language, _, country = name.partition("_")
             return country.upper() if language and len(country) == 2 else None
     return None
+
+
+def choose_region(
+    resolve: Callable[[str], str | None],
+    given: str | None,
+    remembered: str | None,
+    environ: Mapping[str, str],
+) -> str | None:
+    """The region whose crisis lines come first: the one given (a bad code is an error), else
+    the remembered one, else the locale's country; a country without lines of its own gets
+    INTL (findahelpline.com first). `resolve` turns a code into its canonical form."""
+    if given is not None:
+        return resolve(given)
+    if remembered:
+        try:
+            return resolve(remembered)
+        except TrdfaqError:
+            pass  # a stale remembered code: try the locale
+    country = locale_country(environ)
+    if country is None:
+        return None
+    try:
+        return resolve(country)
+    except TrdfaqError:
+        return resolve("INTL")

@@ -34,7 +34,6 @@ class Terminal:
             "XDG_CONFIG_HOME": str(home / ".config"),
             "TRDFAQ_CACHE_DIR": os.environ["TRDFAQ_CACHE_DIR"],
             "LANG": "en_US.UTF-8",
-            "TERM": "xterm-256color",
         }
         env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
         self.tmux(
@@ -43,9 +42,18 @@ class Terminal:
         )  # fmt: skip
 
     def tmux(self, *args: str) -> str:
-        """Run a tmux command on this test's own server."""
+        """Run a tmux command on this test's own server.
+
+        Without COLUMNS and LINES: the server passes its environment on to the chat, and a
+        size there (as other tests set for the CLI) would override the real terminal's.
+        """
+        env = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
         done = subprocess.run(
-            [TMUX or "tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
+            [TMUX or "tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
         )
         return done.stdout
 
@@ -87,15 +95,27 @@ def terminal(tmp_path: Path) -> Iterator[Callable[[int, int], Terminal]]:
         term.close()
 
 
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
 def test_crisis_message_shows_a_number_on_the_first_screen(
-    terminal: Callable[[int, int], Terminal],
+    terminal: Callable[[int, int], Terminal], size: tuple[int, int]
 ) -> None:
-    term = terminal(80, 24)
+    width, height = size
+    term = terminal(width, height)
     term.wait_for(lambda screen: "Hello." in screen)
     term.type("I want to end my life")
     screen = term.wait_for(lambda screen: "glad you told me" in screen)
     lines = screen.splitlines()
-    assert len(lines) <= 24 and max(len(line) for line in lines) <= 80
+    assert len(lines) <= height and max(len(line) for line in lines) <= width
     assert "I want to end my life" in screen
     assert NUMBER.search(screen), screen
     assert "988" in screen  # the US line, as the locale says (LANG=en_US)
+
+
+def test_f2_shows_the_lines_without_words_for_a_disclosure(
+    terminal: Callable[[int, int], Terminal],
+) -> None:
+    term = terminal(80, 24)
+    term.wait_for(lambda screen: "Hello." in screen)
+    term.tmux("send-keys", "F2")
+    screen = term.wait_for(lambda screen: "Esc to close" in screen)
+    assert "988" in screen and "glad you told me" not in screen

@@ -117,7 +117,7 @@ class ChatApp(App[None]):
 
     def remember(self, **changes: str | None) -> None:
         """Save a changed preference (theme or region) for the next run."""
-        updated = self.preferences.but(**changes)
+        updated = self.preferences.changed(**changes)
         if updated != self.preferences:
             self.preferences = updated
             save_preferences(updated, self.preferences_file)

@@ -26,7 +26,7 @@ class Preferences:
     theme: str | None = None
     region: str | None = None
 
-    def but(self, **changes: str | None) -> Preferences:
+    def changed(self, **changes: str | None) -> Preferences:
         """These preferences with some changed."""
         return replace(self, **changes)
 

@@ -32,3 +32,9 @@ def cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "trdfaq"
+
+
+def config_dir() -> Path:
+    """Where the chat keeps its preferences: $XDG_CONFIG_HOME/trdfaq, else ~/.config/trdfaq."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "trdfaq"

@@ -33,10 +33,12 @@ LABELS = frozenset(
         "corroborated",
         "follow_ups",
         "topics",
+        "folded",
         # trdfaq ask
         "also",
         # the terminal chat
         "searching",
+        "disclaimer_short",
         "open_source",
         "help_title",
         "keys_title",
@@ -46,6 +48,10 @@ LABELS = frozenset(
         "key_arrows",
         "key_tab",
         "key_open",
+        "key_copy",
+        "copy_quote",
+        "copied",
+        "command_copy_about",
         "key_escape",
         "key_commands",
         "command_help",
@@ -54,6 +60,8 @@ LABELS = frozenset(
         "command_crisis_about",
         "command_clear",
         "command_clear_about",
+        "command_region",
+        "command_region_about",
         "command_open_about",
         # the web widget
         "open_chat",
@@ -91,6 +99,7 @@ LABEL_FIELDS = {
     "command_help_about": frozenset({"name"}),
     "too_long": frozenset({"n", "count"}),
     "more_quotes": frozenset({"n"}),
+    "command_region": frozenset({"name"}),
 }
 
 

@@ -13,15 +13,15 @@ from textual.widgets import Collapsible, Static
 from trdfaq import Assistant, Quote
 from trdfaq.tui import make_app
 from trdfaq.tui.app import ChatApp
+from trdfaq.tui.crisis import CrisisPanel
+from trdfaq.tui.quotes import QuoteBlock, SourceLink
 from trdfaq.tui.screens import CrisisScreen, HelpScreen, SourceScreen
 from trdfaq.tui.widgets import (
     AnswerView,
-    CrisisPanel,
     DisclaimerBar,
     Greeting,
     History,
     QuestionInput,
-    QuoteBlock,
     Suggestions,
     Turn,
     fit_sentences,
@@ -112,11 +112,11 @@ async def test_highlights_are_emphasised_in_the_quote(assistant: Assistant) -> N
 async def test_corroborating_quotes_fold_open_by_key(assistant: Assistant) -> None:
     app = make_app(assistant)
     async with app.run_test(size=SIZE) as pilot:
-        turn = await ask(pilot, "What is rTMS?")
-        quote = next(q for q in turn.query(QuoteBlock) if q.query(Collapsible))
+        turn = await ask(pilot, "what is treatment-resistant depression?")
+        quote = next(q for q in turn.query(QuoteBlock) if q.query(".corroborations"))
         assert isinstance(quote.quote, Quote)
         others = quote.quote.corroborated_by
-        folded = quote.query_one(Collapsible)
+        folded = quote.query_one(".corroborations", Collapsible)
         label = assistant.prompts.labels["corroborated"].format(n=len(others) + 1)
         assert folded.title == label
         assert folded.collapsed
@@ -158,10 +158,14 @@ async def test_crisis_panel_comes_first_with_every_resource(assistant: Assistant
         assert shown[1] == crisis.message
         assert shown[-2:] == [crisis.note, crisis.closing]
         for resource, block in zip(crisis.resources, shown[2:-2], strict=True):
-            assert resource.name in block and resource.contact in block
-            assert all(link.label in block for link in resource.links)
+            # Each way to reach it is said once (no "Call 911 / Call 911").
+            assert resource.name in block and block.count(resource.contact) == 1
+            assert all(block.count(link.label) <= 1 for link in resource.links)
+        assert "(United Kingdom)" not in next(b for b in shown if b.startswith("Shout"))
         assert not turn.query(QuoteBlock) and not turn.query(Suggestions)
         assert panel.region is not None and panel.region.y >= 0  # on screen, not scrolled away
+        bar = text(app.query_one(DisclaimerBar))
+        assert bar == assistant.prompts.crisis.disclaimer  # not "quoted from published articles"
 
 
 async def test_answer_is_in_view_when_the_chat_is_ready_again(assistant: Assistant) -> None:
@@ -219,7 +223,7 @@ async def test_open_source_shows_article_with_passage_then_escape(assistant: Ass
         turn = await ask(pilot, "How fast does ketamine work for depression?")
         quote = turn.query(QuoteBlock).first()
         quote.focus()
-        await pilot.press("o")
+        await pilot.press("enter")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SourceScreen)
@@ -241,14 +245,15 @@ async def test_open_source_link_is_clickable(assistant: Assistant) -> None:
     app = make_app(assistant)
     async with app.run_test(size=SIZE) as pilot:
         turn = await ask(pilot, "does ECT affect memory?")
-        line = turn.query_one(".source", Static)
-        line.scroll_visible(animate=False)
+        link = turn.query_one(SourceLink)
+        link.scroll_visible(animate=False)
         await pilot.pause()
-        lines = [strip.text for strip in line.render_lines(Region(0, 0, *line.size))]
-        y = max(i for i, row in enumerate(lines) if "Open" in row)
-        assert await pilot.click(line, offset=(lines[y].rindex("Open") + 1, y))
+        assert text(link) == assistant.prompts.labels["open_source"]  # whole, no web arrow
+        assert link.size.height == 1  # never wrapped apart
+        assert await pilot.click(link, offset=(1, 0))
         await pilot.pause()
         assert isinstance(app.screen, SourceScreen)
+        assert app.screen.passage.id == turn.query(QuoteBlock).first().passage_id
 
 
 async def test_up_recalls_earlier_questions(assistant: Assistant) -> None:
@@ -363,7 +368,7 @@ async def test_follow_up_questions_lean_on_the_conversation(assistant: Assistant
 async def test_core_error_is_a_notification_not_a_traceback(assistant: Assistant) -> None:
     app = make_app(assistant)
     async with app.run_test(size=SIZE) as pilot:
-        app.query_one(QuestionInput).value = "x" * 1001
+        app.query_one(QuestionInput).value = "What is ECT? " * 80
         await pilot.press("enter")
         await settle(pilot)
         assert not app.query(Turn)
@@ -396,7 +401,7 @@ async def test_wording_comes_from_the_prompts(assistant: Assistant) -> None:
     app = make_app(relabelled)
     async with app.run_test(size=SIZE) as pilot:
         turn = await ask(pilot, "does ECT affect memory?")
-        assert text(turn.query_one(".source", Static)).endswith("«Open source» ↗")
+        assert text(turn.query_one(SourceLink)) == "«Open source»"
         assert text(turn.query_one(".suggestions-title", Static)) == "«You could also ask»"
         turn.query(QuoteBlock).first().focus()
         await pilot.pause()
@@ -413,7 +418,7 @@ async def test_wording_comes_from_the_prompts(assistant: Assistant) -> None:
         assert (box.border_title, box.border_subtitle) == ("«Help»", "«Esc to close»")
         assert texts(help_screen)[::2] == ["«Keys»", "«About»"]
         keys = text(help_screen.query_one("#help-keys", Static))
-        for label in ("key_enter", "key_arrows", "key_tab", "key_open", "key_escape"):
+        for label in ("key_enter", "key_arrows", "key_tab", "key_open", "key_copy", "key_escape"):
             assert labels[label] in keys
         assert "Ctrl+P  «Commands»" in keys
         await pilot.press("escape", "f2")
@@ -429,3 +434,171 @@ async def test_searching_line_comes_from_the_prompts(assistant: Assistant) -> No
         await app.query_one("#transcript").mount(turn)
         await pilot.pause()
         assert texts(turn) == ["does ECT affect memory?", assistant.prompts.labels["searching"]]
+
+
+async def test_not_covered_says_so_then_shows_what_the_articles_say_apart(
+    assistant: Assistant,
+) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "is ketamine addictive?")
+        view = turn.query_one(AnswerView)
+        answer = view.answer
+        assert answer.status == "not_covered" and answer.related is not None
+        parts = list(view.children)
+        assert text(parts[0]) == answer.message  # type: ignore[arg-type]
+        related = view.query_one(".related")
+        assert parts.index(related) > 0
+        assert text(related.query_one(".related-title", Static)) == answer.related.label
+        blocks = list(related.query_children(QuoteBlock))
+        assert [b.quote for b in blocks] == list(answer.related.quotes)
+        # Never shown where an answer stands: no quote outside the related box.
+        assert all(b.parent is related or related in b.ancestors for b in view.query(QuoteBlock))
+        assert text(app.query_one(DisclaimerBar)) == fit_sentences(answer.disclaimer, 78)
+
+
+async def test_folded_quotes_are_collapsed_under_the_best_ones(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "What is rTMS?")
+        view = turn.query_one(AnswerView)
+        folded = [q for q in view.answer.answers if q.folded]
+        assert folded
+        fold = view.query_one(".folded", Collapsible)
+        assert fold.collapsed and fold.title == assistant.prompts.labels["folded"]
+        inside = [b.quote for b in fold.query(QuoteBlock) if b.parent is not None]
+        assert [q for q in inside if isinstance(q, Quote) and q in folded] == folded
+        top = [b.quote for b in view.query(QuoteBlock) if fold not in b.ancestors]
+        assert all(isinstance(q, Quote) and not q.folded for q in top if q in view.answer.answers)
+        assert all(b.region.height == 0 for b in fold.query(QuoteBlock))
+
+
+async def test_no_passage_is_quoted_twice_in_a_reply(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        for question in ("What is rTMS?", "what is treatment-resistant depression?"):
+            turn = await ask(pilot, question)
+            ids = [b.passage_id for b in turn.query(QuoteBlock)]
+            assert len(ids) == len(set(ids)), ids
+
+
+async def test_printable_keys_on_a_quote_go_to_the_question_box(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        turn.query(QuoteBlock).first().focus()
+        await pilot.pause()
+        await type_text(pilot, "how long does it last? o")
+        box = app.query_one(QuestionInput)
+        assert box.has_focus and box.value == "how long does it last? o"
+        assert not isinstance(app.screen, SourceScreen)  # "o" opens nothing
+        suggestions = turn.query_one(Suggestions)
+        suggestions.focus()
+        await pilot.pause()
+        await type_text(pilot, "!")
+        assert box.has_focus and box.value.endswith("o!")
+
+
+async def test_enter_on_a_quote_opens_its_source(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        quote = turn.query(QuoteBlock).first()
+        quote.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+        assert app.screen.passage.id == quote.passage_id
+
+
+async def test_copy_a_quote_with_its_source(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        block = turn.query(QuoteBlock).first()
+        block.focus()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        quote = block.quote
+        assert app.clipboard.startswith(quote.quote + "\n— ")  # verbatim, then the source
+        assert quote.source.title in app.clipboard and "PointHealth" in app.clipboard
+        notes = [n.message for n in app._notifications]
+        assert assistant.prompts.labels["copied"] in notes
+        assert app.query_one(QuestionInput).value == ""  # nothing typed by the copy key
+
+
+async def test_focus_is_visible_on_a_quote(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        block = turn.query(QuoteBlock).first()
+        before = (block.styles.background, block.styles.border_left)
+        block.focus()
+        await pilot.pause()
+        after = (block.styles.background, block.styles.border_left)
+        assert after[0] != before[0] and after[1] != before[1]
+
+
+async def test_transcript_keeps_a_reading_width(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=(160, 48)) as pilot:
+        turn = await ask(pilot, "does ECT affect memory?")
+        assert turn.size.width <= 100
+        block = turn.query(QuoteBlock).first()
+        lines = block.query_one(".quote-text", Static).render_lines(Region(0, 0, *block.size))
+        assert max(len(strip.text.rstrip()) for strip in lines) <= 100
+
+
+async def test_scroll_place_is_kept_on_resize(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        for question in ("What is rTMS?", "does ECT affect memory?", "What is ketamine?"):
+            await ask(pilot, question)
+        read = app.query(Turn)[1]
+        for question in ("What is ECT?", "What is TMS?"):
+            await ask(pilot, question)  # enough below to scroll the turn read to the top
+        transcript = app.query_one("#transcript")
+        region = read.virtual_region_with_margin
+        transcript.scroll_to(y=region.y + region.height // 2, animate=False, immediate=True)
+        await pilot.pause()
+        for size in ((160, 48), (60, 20), SIZE):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            region = read.virtual_region_with_margin
+            share = (transcript.scroll_y - region.y) / region.height
+            assert 0.4 < share < 0.6, (size, share)  # still half way through the same turn
+
+
+async def test_narrow_window_shows_the_short_disclaimer(assistant: Assistant) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(DisclaimerBar)
+        assert text(bar) == assistant.prompts.labels["disclaimer_short"]
+        assert len(text(bar)) <= bar.content_size.width
+        assert bar.tooltip == assistant.prompts.disclaimer  # the whole text, on hover
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert assistant.prompts.disclaimer.startswith(text(bar))
+
+
+async def test_check_in_shows_resources_and_question_first_then_the_answer(
+    assistant: Assistant,
+) -> None:
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        turn = await ask(pilot, "what's the point of anything, does ketamine work fast?")
+        view = turn.query_one(AnswerView)
+        answer = view.answer
+        assert answer.status == "check_in" and answer.crisis is not None and answer.answers
+        parts = list(view.children)
+        panel = parts[0]
+        assert isinstance(panel, CrisisPanel)
+        shown = texts(panel)
+        assert shown[0] == answer.crisis.headline and "988" in shown[0]
+        assert shown[1] == answer.crisis.message and shown[2] == answer.crisis.question
+        assert "glad you told me" not in " ".join(shown)  # nobody disclosed anything
+        quotes = [p for p in parts if isinstance(p, QuoteBlock)]
+        assert quotes and all(parts.index(q) > 0 for q in quotes)
+        assert panel.region.y >= 0  # the panel, not the answer, is what shows first

@@ -1,15 +1,17 @@
-"""Snapshot tests of the chat at 80x24, one class per feature (review SVGs before updating)."""
+"""Snapshot tests of the chat, one class per feature (review SVGs before updating)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from trdfaq import Assistant
 from trdfaq.tui import make_app
-from trdfaq.tui.widgets import QuestionInput, QuoteBlock
+from trdfaq.tui.quotes import QuoteBlock
+from trdfaq.tui.widgets import QuestionInput
 
 from .settle import shown
 
@@ -60,7 +62,7 @@ class TestSourceView:
         async def open_source(pilot: Pilot[Any]) -> None:
             await asking("does ECT affect memory?")(pilot)
             pilot.app.query(QuoteBlock).first().focus()
-            await pilot.press("o")
+            await pilot.press("enter")
             await pilot.pause()
 
         assert snap_compare(make_app(assistant), terminal_size=SIZE, run_before=open_source)
@@ -69,3 +71,32 @@ class TestSourceView:
 class TestHelp:
     def test_keys_and_about(self, snap_compare: SnapCompare, assistant: Assistant) -> None:
         assert snap_compare(make_app(assistant), terminal_size=SIZE, press=["f1"])
+
+
+# Narrow, standard and wide terminals: the layout must hold at each.
+SIZES = [(60, 20), (80, 24), (160, 48)]
+
+
+class TestLayout:
+    @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+    @pytest.mark.parametrize(
+        "question",
+        ["does ECT affect memory?", "I want to end my life", "is ketamine addictive?"],
+        ids=["answer", "crisis", "not_covered"],
+    )
+    def test_holds_at_size(
+        self,
+        snap_compare: SnapCompare,
+        assistant: Assistant,
+        question: str,
+        size: tuple[int, int],
+    ) -> None:
+        assert snap_compare(make_app(assistant), terminal_size=size, run_before=asking(question))
+
+    def test_focused_quote(self, snap_compare: SnapCompare, assistant: Assistant) -> None:
+        async def focus_quote(pilot: Pilot[Any]) -> None:
+            await asking("does ECT affect memory?")(pilot)
+            pilot.app.query(QuoteBlock).first().focus()
+            await pilot.pause()
+
+        assert snap_compare(make_app(assistant), terminal_size=SIZE, run_before=focus_quote)

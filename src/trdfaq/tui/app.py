@@ -2,59 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.message import Message
+from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList
+from textual.widgets import Footer, Header, Input, LoadingIndicator, OptionList, Static
 
-from ..answer import Answer
-from ..assistant import Assistant, validate_question
+from ..assistant import Assistant, Conversation, validate_question
 from ..errors import TrdfaqError
+from ..prompts import Prompts
+from .messages import Answered, Loaded, LoadFailed, SearchFailed
+from .preferences import choose_region, load_preferences, preferences_path, save_preferences
+from .quotes import OpenSource, QuoteBlock
 from .screens import CrisisScreen, HelpScreen, SourceScreen
 from .widgets import (
     AnswerView,
     DisclaimerBar,
     Greeting,
-    OpenSource,
     QuestionInput,
-    QuoteBlock,
     Suggestions,
+    Transcript,
     Turn,
 )
 
+# Shown while the assistant loads, before prompts/ is read (it is read with the index).
+LOADING = "Getting the articles ready…"
 # Keys handled by widgets rather than the app, for the help screen: key, label saying what it does.
 WIDGET_KEYS = [
     ("Enter", "key_enter"),
     ("↑ ↓", "key_arrows"),
     ("Tab", "key_tab"),
-    ("o", "key_open"),
+    ("Enter", "key_open"),
+    ("Ctrl+C", "key_copy"),
     ("Esc", "key_escape"),
 ]
-
-
-class Answered(Message):
-    """The search thread found the answer to a turn's question."""
-
-    def __init__(self, turn: Turn, answer: Answer) -> None:
-        super().__init__()
-        self.turn = turn
-        self.answer = answer
-
-
-class SearchFailed(Message):
-    """The core could not answer a turn's question."""
-
-    def __init__(self, turn: Turn, error: TrdfaqError) -> None:
-        super().__init__()
-        self.turn = turn
-        self.error = error
 
 
 def key_name(key: str) -> str:
@@ -80,29 +69,117 @@ class ChatApp(App[None]):
         Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
     ]
 
-    def __init__(self, assistant: Assistant, region: str | None = None) -> None:
+    assistant: Assistant
+    prompts: Prompts
+    conversation: Conversation
+
+    def __init__(
+        self,
+        assistant: Assistant | Callable[[], Assistant],
+        region: str | None = None,
+        *,
+        preferences: Path | None = None,
+    ) -> None:
+        """`assistant` may be a function that loads one: the chat then shows at once that it
+        is getting ready, and loads it off the UI thread. `region` (a code, from --region)
+        is remembered; without one, the remembered region or the locale's is used."""
         super().__init__()
+        self.loader = assistant if callable(assistant) else None
+        self.region_given = region
+        self.region: str | None = None
+        self.preferences_file = preferences or preferences_path()
+        self.preferences = load_preferences(self.preferences_file)
+        self.failure: TrdfaqError | None = None  # what stopped the chat from starting
+        self.busy = False
+        self.loaded = False
+        if self.preferences.theme in self.available_themes:
+            self.theme = self.preferences.theme
+        if not callable(assistant):
+            self.start(assistant, self.choose_region(assistant))
+
+    def start(self, assistant: Assistant, region: str | None) -> None:
+        """Use a loaded assistant: region, conversation, titles."""
         self.assistant = assistant
         self.prompts = assistant.prompts
         self.region = region
-        self.conversation = assistant.conversation(region=region)
-        self.busy = False
+        self.conversation = assistant.conversation(region=self.region)
         self.title = self.prompts.name
         self.sub_title = self.prompts.tagline
+        self.loaded = True
+
+    def choose_region(self, assistant: Assistant) -> str | None:
+        """The region to put first (preferences.choose_region); one given is remembered."""
+        remembered = self.preferences.region
+        region = choose_region(assistant.region, self.region_given, remembered, os.environ)
+        if self.region_given is not None:
+            self.remember(region=region)
+        return region
+
+    def remember(self, **changes: str | None) -> None:
+        """Save a changed preference (theme or region) for the next run."""
+        updated = self.preferences.changed(**changes)
+        if updated != self.preferences:
+            self.preferences = updated
+            save_preferences(updated, self.preferences_file)
 
     def compose(self) -> ComposeResult:
-        """Header, conversation, disclaimer bar, question box, key bindings."""
+        """Header, conversation, disclaimer bar, question box, key bindings; while the
+        assistant loads, a line saying so."""
         yield Header()
-        with VerticalScroll(id="transcript", can_focus=False):
+        if not self.loaded:
+            with Vertical(id="loading"):
+                yield Static(Content(LOADING), id="loading-text")
+                yield LoadingIndicator()
+            yield Footer()
+            return
+        with Transcript():
             yield Greeting(self.prompts)
-        yield DisclaimerBar(self.prompts.disclaimer)
+        yield DisclaimerBar(self.prompts.disclaimer, self.prompts.labels["disclaimer_short"])
         yield QuestionInput(self.prompts.placeholder)
         yield Footer()
 
     def on_mount(self) -> None:
+        """Start loading the assistant if it is not loaded; remember theme changes."""
+        self.watch(self, "theme", self.theme_changed, init=False)
+        if self.loaded:
+            self.steady()
+        else:
+            self.load()
+
+    def theme_changed(self, theme: str) -> None:
+        """Remember the theme chosen (Ctrl+P, "Change theme") for the next run."""
+        self.remember(theme=theme)
+
+    def steady(self) -> None:
         """Keep screenshots steady: no blinking cursor when running headless."""
         if self.is_headless:
             self.query_one(QuestionInput).cursor_blink = False
+
+    @work(thread=True, group="load")
+    def load(self) -> None:
+        """Load the assistant (index and all) in a thread; post it to the UI."""
+        assert self.loader is not None
+        try:
+            assistant = self.loader()
+            region = self.choose_region(assistant)
+        except TrdfaqError as error:
+            self.post_message(LoadFailed(error))
+        else:
+            self.post_message(Loaded(assistant, region))
+
+    @on(Loaded)
+    async def loaded_now(self, message: Loaded) -> None:
+        """Show the chat, ready for a question."""
+        self.start(message.assistant, message.region)
+        await self.recompose()
+        self.steady()
+        self.action_focus_question()
+
+    @on(LoadFailed)
+    def load_failed(self, message: LoadFailed) -> None:
+        """Stop: run_chat raises the error once the terminal is restored."""
+        self.failure = message.error
+        self.exit()
 
     def report(self, error: TrdfaqError) -> None:
         """Show a problem from the core as a notification: the one place errors are shown."""
@@ -122,7 +199,7 @@ class ChatApp(App[None]):
         box.history.add(question)
         box.clear()
         turn = Turn(question, self.prompts)
-        self.query_one("#transcript", VerticalScroll).mount(turn)
+        self.query_one(Transcript).mount(turn)
         self.scroll_to_turn(turn)
         self.busy = True
         self.search(turn, question)
@@ -143,6 +220,7 @@ class ChatApp(App[None]):
         turn = message.turn
         if not turn.is_attached:  # cleared while searching
             return
+        self.query_one(DisclaimerBar).show(message.answer.disclaimer)
         await turn.show(message.answer)  # then AnswerView.Placed, once it is laid out
 
     @on(AnswerView.Placed)
@@ -150,7 +228,7 @@ class ChatApp(App[None]):
         """Bring a newly laid out answer's turn to the top; then take the next question."""
         turn = message.view.parent
         if isinstance(turn, Turn) and turn.is_attached:
-            transcript = self.query_one("#transcript", VerticalScroll)
+            transcript = self.query_one(Transcript)
             transcript.scroll_to_widget(turn, top=True, animate=False, immediate=True)
             self.ready()
 
@@ -168,7 +246,7 @@ class ChatApp(App[None]):
 
     def scroll_to_turn(self, turn: Turn) -> None:
         """After the next refresh, scroll so a turn starts at the top (or the end is in view)."""
-        transcript = self.query_one("#transcript", VerticalScroll)
+        transcript = self.query_one(Transcript)
         self.call_after_refresh(transcript.scroll_to_widget, turn, top=True, animate=False)
 
     @on(Input.Submitted, "#question")
@@ -182,6 +260,18 @@ class ChatApp(App[None]):
         if isinstance(event.option_list, Suggestions):
             self.ask(event.option_list.questions[event.option_index])
             self.action_focus_question()
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that no widget took goes to the question box, wherever the focus
+        is: typing never gets lost on a quote or a list."""
+        on_chat = self.loaded and self.screen is self.screen_stack[0]
+        box = self.query_one(QuestionInput) if on_chat else None
+        if box is None or not event.is_printable or not event.character or box.has_focus:
+            return
+        event.stop()
+        event.prevent_default()
+        box.focus()
+        box.insert_text_at_cursor(event.character)
 
     def on_open_source(self, event: OpenSource) -> None:
         """Show the article a quote comes from."""
@@ -199,29 +289,45 @@ class ChatApp(App[None]):
 
     def action_help(self) -> None:
         """Show the key bindings and what trdfaq is."""
-        if not isinstance(self.screen, HelpScreen):
+        if self.loaded and not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.key_help(), self.prompts))
 
     def action_crisis(self) -> None:
         """Bring the crisis resources back, whatever is on screen."""
-        if not isinstance(self.screen, CrisisScreen):
+        if self.loaded and not isinstance(self.screen, CrisisScreen):
             crisis = self.assistant.crisis_resources(self.region)
             self.push_screen(CrisisScreen(crisis, self.prompts))
 
     async def action_clear(self) -> None:
         """Clear the conversation (the greeting stays) and start a new one."""
+        if not self.loaded:
+            return
         await self.query(Turn).remove()
         self.conversation = self.assistant.conversation(region=self.region)
         self.busy = False
-        self.query_one("#transcript", VerticalScroll).scroll_home(animate=False)
+        self.query_one(DisclaimerBar).show(self.prompts.disclaimer)
+        self.query_one(Transcript).scroll_home(animate=False)
         self.action_focus_question()
+
+    def use_region(self, code: str) -> None:
+        """Put a region's crisis lines first from now on (and next time), and show them."""
+        self.region = self.assistant.region(code)
+        self.conversation.region = self.region
+        self.remember(region=self.region)
+        if isinstance(self.screen, CrisisScreen):
+            self.pop_screen()
+        self.action_crisis()
 
     def action_focus_question(self) -> None:
         """Put the cursor back in the question box."""
+        if not self.loaded:
+            return
         self.query_one(QuestionInput).focus()
 
     def action_focus_answer(self) -> None:
         """Focus the first item of the latest answer (or of the greeting)."""
+        if not self.loaded:
+            return
         turns = self.query(Turn)
         area = turns.last() if turns else self.query_one(Greeting)
         items = [w for w in area.query("*") if w.focusable]
@@ -232,7 +338,9 @@ class ChatApp(App[None]):
 
     def action_scroll_transcript(self, pages: int) -> None:
         """Scroll the conversation by a page, wherever the focus is."""
-        transcript = self.query_one("#transcript", VerticalScroll)
+        if not self.loaded:
+            return
+        transcript = self.query_one(Transcript)
         if pages < 0:
             transcript.scroll_page_up()
         else:
@@ -251,13 +359,21 @@ class ChatApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The chat's commands in the command palette (Ctrl+P)."""
         yield from super().get_system_commands(screen)
+        if not self.loaded:
+            return
         labels = self.prompts.labels
         about = labels["command_help_about"].format(name=self.prompts.name)
         yield SystemCommand(labels["command_help"], about, self.action_help)
         crisis, clear = labels["command_crisis"], labels["command_clear"]
         yield SystemCommand(crisis, labels["command_crisis_about"], self.action_crisis)
         yield SystemCommand(clear, labels["command_clear_about"], self.action_clear)
+        for code, name in self.prompts.crisis.region_names.items():
+            title = labels["command_region"].format(name=name)
+            use = partial(self.use_region, code)
+            yield SystemCommand(title, labels["command_region_about"], use)
         quote = screen.focused  # the palette has the focus now, not the quote
         if isinstance(quote, QuoteBlock):
             open_it = partial(self.action_open_source, quote.passage_id)
             yield SystemCommand(labels["open_source"], labels["command_open_about"], open_it)
+            copy = labels["copy_quote"]
+            yield SystemCommand(copy, labels["command_copy_about"], quote.action_copy_quote)

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 from ..answer import Crisis
 from ..corpus import Passage
 from ..prompts import Prompts
-from .widgets import CrisisPanel
+from .crisis import CrisisPanel
 
 PASSAGE_STYLE = "bold $text-accent on $accent-muted"
 

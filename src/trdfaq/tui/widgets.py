@@ -1,24 +1,26 @@
-"""The chat's widgets: the question box, quotes, answers and the crisis panel."""
+"""The chat's widgets: the question box, the transcript, its turns and answers."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
-from textual.style import Style
+from textual.widget import Widget
 from textual.widgets import Collapsible, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..answer import Answer, Corroboration, Crisis, CrisisResource, Quote
+from ..answer import Answer
 from ..prompts import Prompts
-from ..render import source_line
+from .crisis import CrisisPanel
+from .quotes import quote_blocks
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
@@ -65,7 +67,9 @@ class QuestionInput(Input):
     ]
 
     def __init__(self, placeholder: str) -> None:
-        super().__init__(placeholder=placeholder, id="question")
+        # Not select_on_focus: a key typed on a quote moves here, and the next one must not
+        # replace it.
+        super().__init__(placeholder=placeholder, id="question", select_on_focus=False)
         self.history = History()
 
     def action_recall(self, step: int) -> None:
@@ -83,109 +87,6 @@ class Suggestions(OptionList):
         self.questions = tuple(questions)
         options = [Option(Content.assemble(("› ", "$text-muted"), q)) for q in self.questions]
         super().__init__(*options, classes="suggestions", compact=True)
-
-
-class OpenSource(Message):
-    """The person asked to read the article a quote comes from."""
-
-    def __init__(self, passage_id: str) -> None:
-        super().__init__()
-        self.passage_id = passage_id
-
-
-class SourceLine(Static):
-    """'— Title — Publisher, section …', with a link that opens the article."""
-
-    def __init__(self, passage_id: str, line: str, link_label: str) -> None:
-        link = Content.from_markup("[@click=open]$label ↗[/]", label=link_label)
-        super().__init__(Content.assemble(f"— {line}  ", link), classes="source")
-        self.passage_id = passage_id
-
-    def action_open(self) -> None:
-        """Open the source article."""
-        self.post_message(OpenSource(self.passage_id))
-
-
-def emphasise(text: str, spans: Iterable[tuple[int, int]]) -> Content:
-    """The text whole and verbatim, with the given character spans emphasised."""
-    content = Content(text)
-    for start, end in spans:
-        content = content.stylize("bold underline", start, end)
-    return content
-
-
-class QuoteBlock(Vertical, can_focus=True):
-    """A verbatim quote as a block quotation, with its source (and any corroboration)."""
-
-    # Textual reads binding descriptions at class definition, before prompts/ can be loaded,
-    # so this one stays here; keep it the same as labels.open_source.
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("o", "open_source", "Open source")]
-
-    def __init__(self, quote: Quote | Corroboration, prompts: Prompts) -> None:
-        super().__init__(classes="quote")
-        self.quote = quote
-        self.prompts = prompts
-
-    @property
-    def passage_id(self) -> str:
-        """The id of the quoted passage."""
-        return self.quote.passage_id
-
-    def compose(self) -> ComposeResult:
-        """The quote, its source line, then the corroborating quotes, folded."""
-        quote = self.quote
-        spans = quote.highlights if isinstance(quote, Quote) else ()
-        yield Static(emphasise(quote.quote, spans), classes="quote-text")
-        line = source_line(quote.source, self.prompts)
-        yield SourceLine(quote.passage_id, line, self.prompts.labels["open_source"])
-        if isinstance(quote, Quote) and quote.corroborated_by:
-            n = len(quote.corroborated_by) + 1
-            title = self.prompts.labels["corroborated"].format(n=n)
-            with Collapsible(title=title, classes="corroborations"):
-                for other in quote.corroborated_by:
-                    yield QuoteBlock(other, self.prompts)
-
-    def action_open_source(self) -> None:
-        """Open the article this quote comes from."""
-        self.post_message(OpenSource(self.passage_id))
-
-
-def resource_content(resource: CrisisResource, region_names: Mapping[str, str]) -> Content:
-    """One crisis resource: name and region, how to reach it, and its links."""
-    regions = ", ".join(region_names.get(code, code) for code in resource.region.split("/"))
-    links = Content(" · ").join(
-        Content.styled(link.label, Style(bold=True, link=link.href)) for link in resource.links
-    )
-    return Content.assemble(
-        (resource.name, "bold"),
-        (f"  ({regions})", "$text-muted"),
-        "\n",
-        resource.contact,
-        "\n",
-        links,
-    )
-
-
-class CrisisPanel(Vertical):
-    """The crisis reply: the message first, then every resource, then the closing words."""
-
-    def __init__(self, crisis: Crisis, region_names: Mapping[str, str]) -> None:
-        super().__init__(classes="crisis")
-        self.crisis = crisis
-        self.region_names = region_names
-
-    def compose(self) -> ComposeResult:
-        """A line to call now, care, resources, closing: nothing hidden behind a click."""
-        yield Static(Content(self.crisis.headline), classes="crisis-headline")
-        yield Static(Content(self.crisis.message), classes="crisis-message")
-        if self.crisis.question:
-            yield Static(Content(self.crisis.question), classes="crisis-question")
-        for resource in self.crisis.resources:
-            classes = "resource emergency" if resource.emergency else "resource"
-            yield Static(resource_content(resource, self.region_names), classes=classes)
-        for text in (self.crisis.note, self.crisis.closing):
-            if text:
-                yield Static(Content(text), classes="crisis-closing")
 
 
 class AnswerView(Vertical):
@@ -221,8 +122,19 @@ class AnswerView(Vertical):
             yield CrisisPanel(answer.crisis, prompts.crisis.region_names)
         if answer.message:
             yield Static(Content(answer.message), classes="message")
-        for quote in answer.answers:
-            yield QuoteBlock(quote, prompts)
+        related = answer.related.quotes if answer.related is not None else ()
+        blocks = quote_blocks((*answer.answers, *related), prompts)
+        for block in blocks[: len(answer.answers)]:
+            if not block.folded:
+                yield block
+        folded = [block for block in blocks[: len(answer.answers)] if block.folded]
+        if folded:
+            with Collapsible(title=prompts.labels["folded"], classes="folded"):
+                yield from folded
+        if answer.related is not None and related:
+            with Vertical(classes="related"):
+                yield Static(Content(answer.related.label), classes="related-title")
+                yield from blocks[len(answer.answers) :]
         if answer.follow_ups:
             label = prompts.labels["topics" if answer.status == "no_match" else "follow_ups"]
             yield Static(Content(label), classes="suggestions-title")
@@ -251,6 +163,49 @@ class Turn(Vertical):
         await self.mount(AnswerView(answer, self.prompts))
 
 
+class Transcript(VerticalScroll, can_focus=False):
+    """The conversation, scrolled. A resize keeps the place being read at the top: the same
+    turn, the same share of the way through it."""
+
+    def __init__(self, *children: Widget) -> None:
+        super().__init__(*children, id="transcript")
+        self._anchor: tuple[Widget, float] | None = None
+        self._anchor_size: Size | None = None  # the size the anchor was taken at
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Remember where the reader is, unless the scroll comes from a resize (Textual
+        clamps the offset to the new height before the Resize event arrives)."""
+        super().watch_scroll_y(old_value, new_value)
+        if self._anchor_size is None or self._anchor_size == self.size:
+            self.remember()
+
+    def remember(self) -> None:
+        """Note the child at the top of the view and how far into it the view starts."""
+        self._anchor_size = self.size
+        y = self.scroll_y
+        self._anchor = None
+        for child in self.children:
+            region = child.virtual_region_with_margin
+            if region.y <= y < region.bottom:
+                self._anchor = (child, (y - region.y) / max(1, region.height))
+                return
+
+    def on_resize(self) -> None:
+        """Bring the remembered place back to the top once the new layout is known."""
+        self.restore()
+        self.call_after_refresh(self.restore)
+
+    def restore(self) -> None:
+        """Scroll back to the remembered place (the same child, the same share into it)."""
+        anchor = self._anchor
+        if anchor is not None and anchor[0].parent is self:
+            child, share = anchor
+            region = child.virtual_region_with_margin
+            self.scroll_to(y=region.y + share * region.height, animate=False, immediate=True)
+        self._anchor_size = self.size
+        self._anchor = anchor
+
+
 class Greeting(Vertical):
     """The greeting and the example questions."""
 
@@ -265,16 +220,31 @@ class Greeting(Vertical):
 
 
 class DisclaimerBar(Static):
-    """The disclaimer on one line: as many of its whole sentences as fit."""
+    """The latest reply's disclaimer on one line: as many of its whole sentences as fit, or
+    the short form when not even the first one does (the whole text is its tooltip)."""
 
-    def __init__(self, disclaimer: str) -> None:
+    def __init__(self, disclaimer: str, short: str) -> None:
         super().__init__(Content(disclaimer), id="disclaimer-bar")
         self.disclaimer = disclaimer
+        self.short = short
         self.tooltip = disclaimer
+
+    def show(self, disclaimer: str) -> None:
+        """Say another disclaimer (the one of the reply just shown)."""
+        self.disclaimer = self.tooltip = disclaimer
+        self.fit()
 
     def on_resize(self) -> None:
         """Fit the disclaimer to the new width."""
-        self.update(Content(fit_sentences(self.disclaimer, self.content_size.width)))
+        self.fit()
+
+    def fit(self) -> None:
+        """Show as much of the disclaimer as fits the width, in whole sentences."""
+        width = self.content_size.width
+        shown = fit_sentences(self.disclaimer, width)
+        if width and len(shown) > width:
+            shown = self.short
+        self.update(Content(shown))
 
 
 def fit_sentences(text: str, width: int) -> str:

@@ -373,3 +373,17 @@ def test_real_english_words_are_never_corrected_into_corpus_words(
 def test_filler_is_never_corrected_into_a_fragment(assistant: Assistant) -> None:
     # "lol" is no word, but it is no typo of "ll" (what is left of "you'll") either.
     assert not assistant.engine.analyse("does the gym help lol").corrections
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what is treatment-resistant depression?", "what does treatment-resistant depression mean?"],
+)
+def test_a_quoted_passage_is_never_also_shown_as_a_corroboration(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    quoted = [q.passage_id for q in answer.answers]
+    corroborating = [c.passage_id for q in answer.answers for c in q.corroborated_by]
+    assert not set(quoted) & set(corroborating)
+    assert len(corroborating) == len(set(corroborating))

@@ -283,7 +283,9 @@ class Conversation:
         answer = self._answer(question, safety, top_k)
         if not safety.check_in:
             return answer
-        check_in = compose.check_in_reply(prompts.crisis, self.region, headline_region=first)
+        check_in = compose.check_in_reply(
+            prompts.crisis, self.region, headline_region=first, answered=bool(answer.answers)
+        )
         return replace(answer, status="check_in", crisis=check_in, footer=None)
 
     def _answer(self, question: str, safety: Assessment, top_k: int | None) -> Answer:
@@ -320,7 +322,9 @@ class Conversation:
             chosen = chosen[:limit]
         if not chosen:
             if asked and query.topical and text.strip():
-                return self._not_covered(question, found, asked, safety, footer)
+                return self._not_covered(
+                    question, found, asked, safety, footer, min(limit, _RELATED_QUOTES)
+                )
             message = prompts.empty_question if not text.strip() else prompts.no_match
             if safety.medical_advice:
                 message = prompts.medical_advice
@@ -376,8 +380,10 @@ class Conversation:
     ) -> Answer:
         a = self.assistant
         fold = a.engine.corpus.settings.fold_threshold
+        # A passage quoted in the reply is not shown again as another's corroboration.
+        others = [c for c in found if c not in chosen]
         quotes = tuple(
-            self._quote(c, query, found, folded=i > 0 and c.probability < fold)
+            self._quote(c, query, others, folded=i > 0 and c.probability < fold)
             for i, c in enumerate(chosen)
         )
         shown = [c.passage for c in chosen]
@@ -409,9 +415,11 @@ class Conversation:
         asked: frozenset[str],
         safety: Assessment,
         footer: str | None,
+        shown: int,
     ) -> Answer:
         """The articles discuss the subject, not the thing asked: say so, and show what they
-        do say about the subject under its own label, never as the answer."""
+        do say about the subject (at most `shown` quotes) under its own label, never as the
+        answer."""
         a = self.assistant
         subjects = a.engine.corpus.subjects
         on_subject = [c for c in found if asked & set(c.passage.subjects)]
@@ -422,14 +430,14 @@ class Conversation:
         label = about.label if about else subject
         quotes = tuple(
             self._quote(c, a.engine.analyse(question), found, folded=False)
-            for c in on_subject[:_RELATED_QUOTES]
+            for c in on_subject[:shown]
         )
         message = a.prompts.not_covered.format(subject=label)
         if safety.medical_advice:
             message = f"{a.prompts.medical_advice} {message}"
         related = Related(subject, a.prompts.related_label.format(subject=label), quotes)
         follow = compose.follow_ups(
-            [c.passage for c in on_subject[:_RELATED_QUOTES]], (c.passage for c in found), question
+            [c.passage for c in on_subject[:shown]], (c.passage for c in found), question
         )
         return Answer(
             question,

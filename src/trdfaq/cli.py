@@ -206,7 +206,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         width = min(100, max(40, _terminal_width() - 2))
-        print(render_answer(answer, assistant.prompts, color=color, width=width))
+        print(render_answer(answer, assistant.prompts, color=color, width=width, top_k=args.top_k))
     return EXIT_OK
 
 
@@ -259,9 +259,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
         )
     from .tui import run_chat  # noqa: PLC0415 - textual only for this command
 
-    assistant = _load(args)
-    region = assistant.region(args.region)
-    run_chat(assistant, region=region)
+    # The chat shows its loading state at once and loads the assistant (and checks --region)
+    # behind it.
+    run_chat(lambda: _load(args), region=args.region)
     return EXIT_OK
 
 

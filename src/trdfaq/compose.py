@@ -96,15 +96,21 @@ def crisis_reply(
 
 
 def check_in_reply(
-    prompts: CrisisPrompts, region: str | None, *, headline_region: str | None = None
+    prompts: CrisisPrompts,
+    region: str | None,
+    *,
+    headline_region: str | None = None,
+    answered: bool = False,
 ) -> Crisis:
-    """A check-in: a line to call, a sentence of care and one direct question; then the answer."""
+    """A check-in: a line to call, a sentence of care and one direct question; then the answer
+    (`answered`: the note says it follows)."""
+    note = f"{prompts.check_in_note} {prompts.check_in_answered}" if answered else None
     return Crisis(
         headline=headline(prompts, headline_region or region, imminent=False),
         message=prompts.message_check_in,
         resources=_resources(prompts, region, False),
         question=prompts.check_in_question,
-        note=prompts.check_in_note,
+        note=note or prompts.check_in_note,
     )
 
 

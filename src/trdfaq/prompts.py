@@ -151,6 +151,7 @@ class CrisisPrompts:
     message_resources: str
     check_in_question: str
     check_in_note: str
+    check_in_answered: str
     note_self: str
     note_other: str
     closing: str
@@ -375,6 +376,7 @@ def _load_crisis(path: Path) -> CrisisPrompts:
         "message_resources",
         "check_in_question",
         "check_in_note",
+        "check_in_answered",
         "note_self",
         "note_other",
         "closing",

@@ -112,7 +112,7 @@ async def test_highlights_are_emphasised_in_the_quote(assistant: Assistant) -> N
 async def test_corroborating_quotes_fold_open_by_key(assistant: Assistant) -> None:
     app = make_app(assistant)
     async with app.run_test(size=SIZE) as pilot:
-        turn = await ask(pilot, "what is treatment-resistant depression?")
+        turn = await ask(pilot, "what does treatment-resistant depression mean?")
         quote = next(q for q in turn.query(QuoteBlock) if q.query(".corroborations"))
         assert isinstance(quote.quote, Quote)
         others = quote.quote.corroborated_by
@@ -307,7 +307,7 @@ async def test_f1_shows_help_with_keys_and_about(assistant: Assistant) -> None:
         keys = text(app.screen.query_one("#help-keys", Static))
         for key in ("F1", "F2", "Ctrl+L", "Ctrl+Q", "Ctrl+P", "Tab", "Enter"):
             assert key in keys
-        assert text(app.screen.query_one("#help-about", Static)) == assistant.prompts.about
+        assert text(app.screen.query_one("#help-about", Static)) == assistant.prompts.about_text()
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)

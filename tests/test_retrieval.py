@@ -3,13 +3,12 @@ empty query, field weights, coverage, merged postings."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import math
 import pickle
 import random
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 from rank_bm25 import BM25Okapi
@@ -34,7 +33,11 @@ def _random_documents(n: int, seed: int = 7, vocabulary: int = 400) -> list[list
 def _text_only(settings: Settings) -> Settings:
     return replace(
         Settings.bundled(),
-        text_weight=1.0, section_weight=0.0, questions_weight=0.0, k1=settings.k1, b=settings.b
+        text_weight=1.0,
+        section_weight=0.0,
+        questions_weight=0.0,
+        k1=settings.k1,
+        b=settings.b,
     )
 
 
@@ -152,7 +155,9 @@ def test_top10_matches_rank_bm25_on_every_code_path(
     monkeypatch,
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(retrieval, "_COVER_ALL", cover_all)
-    settings = replace(Settings.bundled(), text_weight=1.0, section_weight=0.0, questions_weight=0.6)
+    settings = replace(
+        Settings.bundled(), text_weight=1.0, section_weight=0.0, questions_weight=0.6
+    )
     monkeypatch.setattr(retrieval, "NUMPY_THRESHOLD", 0 if build_with_numpy else 10**9)
     index = Index.build(_passages(1500), _FIELDS, settings)
     monkeypatch.setattr(retrieval, "NUMPY_THRESHOLD", 0 if search_with_numpy else 10**9)
@@ -169,7 +174,9 @@ def test_top10_matches_rank_bm25_on_every_code_path(
 
 def test_the_two_builders_make_the_same_matrix(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     fields = {"text": _random_documents(300), "section": [["h1"]] * 300, "questions": [[]] * 300}
-    settings = replace(Settings.bundled(), text_weight=1.0, section_weight=0.0, questions_weight=0.5)
+    settings = replace(
+        Settings.bundled(), text_weight=1.0, section_weight=0.0, questions_weight=0.5
+    )
     small = Index.build(_passages(300), fields, settings).matrix
     monkeypatch.setattr(retrieval, "NUMPY_THRESHOLD", 0)
     large = Index.build(_passages(300), fields, settings).matrix
@@ -221,8 +228,12 @@ def test_empty_corpus_and_empty_query_return_nothing(numpy_path: bool, monkeypat
 def test_fields_are_weighted() -> None:
     passages = _passages(2)
     fields = {"text": [["memory"], ["other"]], "section": [[], []], "questions": [[], ["memory"]]}
-    text_first = Index.build(passages, fields, replace(Settings.bundled(), text_weight=1.0, questions_weight=0.1))
-    questions_first = Index.build(passages, fields, replace(Settings.bundled(), text_weight=0.1, questions_weight=1.0))
+    text_first = Index.build(
+        passages, fields, replace(Settings.bundled(), text_weight=1.0, questions_weight=0.1)
+    )
+    questions_first = Index.build(
+        passages, fields, replace(Settings.bundled(), text_weight=0.1, questions_weight=1.0)
+    )
     query = [Concept((("memory", 1.0),), 1.0)]
     assert text_first.search(query, 1)[0].passage.id == "p0"
     assert questions_first.search(query, 1)[0].passage.id == "p1"

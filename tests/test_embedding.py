@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
-from trdfaq.embedding import Embedder, Vector, cosine
+from trdfaq.embedding import Embedder, Pieces, Vector, cosine, model_files
 
 TEXTS = [
     "does ECT affect memory?",
@@ -52,3 +54,27 @@ def test_cosine_is_the_plain_dot_product(embedder: Embedder) -> None:
 def test_cosine_refuses_vectors_of_different_sizes() -> None:
     with pytest.raises(ValueError, match="vectors of 2 and 3"):
         cosine((1.0, 0.0), (1.0, 0.0, 0.0))
+
+
+def test_pieces_pickle_compactly_and_come_back_the_same(embedder: Embedder) -> None:
+    pieces = embedder.pieces
+    packed = pickle.dumps(pieces, protocol=pickle.HIGHEST_PROTOCOL)
+    back = pickle.loads(packed)
+    assert (back.ranks, back.ids, back.unknown) == (pieces.ranks, pieces.ids, pieces.unknown)
+    plain = pickle.dumps((pieces.ranks, pieces.ids), protocol=pickle.HIGHEST_PROTOCOL)
+    assert len(packed) < len(plain) * 0.75
+
+
+def test_pieces_of_any_other_vocabulary_pickle_as_they_are() -> None:
+    odd = Pieces({"ab": 0}, {"a": 0, "b": 1, "ab": 5, "x\0y": 2}, 0)
+    back = pickle.loads(pickle.dumps(odd))
+    assert (back.ranks, back.ids, back.unknown) == (odd.ranks, odd.ids, odd.unknown)
+
+
+def test_token_ids_are_the_tokenizers_librarys(embedder: Embedder) -> None:
+    from tokenizers import Tokenizer
+
+    reference = Tokenizer.from_file(str(model_files()[1]))
+    for text in [*TEXTS[:4], "ketamine infusions for treatment-resistant depression", "x"]:
+        expected = reference.encode(" ".join(text.split()), add_special_tokens=False).ids
+        assert embedder.token_ids(text) == expected, text

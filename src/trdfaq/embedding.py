@@ -21,7 +21,8 @@ from __future__ import annotations
 import json
 import mmap
 import struct
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.util import find_spec
@@ -34,6 +35,7 @@ _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 _SPACE = "\u2581"  # SentencePiece's word-start mark
 _SEGMENTS_REMEMBERED = 20_000
+_PACKED_SEPARATOR = "\0"
 _TEXTS_REMEMBERED = 20_000  # embeddings of texts of up to _TEXT_REMEMBERED characters
 _TEXT_REMEMBERED = 64
 
@@ -73,6 +75,25 @@ class Pieces:
             left, right = merge.split(" ") if isinstance(merge, str) else merge
             ranks.setdefault(left + right, rank)
         return cls(ranks, ids, ids.get("<unk>", 0))
+
+    def __reduce__(self) -> tuple[Callable[..., Pieces], tuple[object, ...]]:
+        """Pickled (in the index cache) as one string and one array: the two dicts of 32,000
+        strings each took half the load time of the whole cached index (13 of 26 ms)."""
+        pieces = sorted(self.ids, key=self.ids.__getitem__)
+        if self.ids != dict(zip(pieces, range(len(pieces)), strict=True)) or any(
+            _PACKED_SEPARATOR in piece for piece in pieces
+        ):  # not a vocabulary with ids 0..n-1: pickle the dicts as they are
+            return (Pieces, (self.ranks, self.ids, self.unknown))
+        ranks = array("q", [self.ranks.get(piece, -1) for piece in pieces])
+        return (_unpack_pieces, (_PACKED_SEPARATOR.join(pieces), ranks.tobytes(), self.unknown))
+
+
+def _unpack_pieces(joined: str, ranks: bytes, unknown: int) -> Pieces:
+    pieces = joined.split(_PACKED_SEPARATOR)
+    ids = dict(zip(pieces, range(len(pieces)), strict=True))
+    return Pieces(
+        {p: r for p, r in zip(pieces, array("q", ranks), strict=True) if r >= 0}, ids, unknown
+    )
 
 
 @dataclass

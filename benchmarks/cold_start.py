@@ -1,15 +1,15 @@
 """Whole-process time of a cold `trdfaq ask` over 30 everyday questions, beside `python -c pass`.
 
-    python benchmarks/cold_start.py [--runs 3] [--first-runs 5]
+    python benchmarks/cold_start.py [--rounds 3] [--first-runs 3]
 
 The questions are the kind people type: personal context, brand names, typos, asides, a few
-out of scope; most carry a word the corpus never uses. Each question is asked --runs times
-(in a new order each round, after one warm-up that fills the derived-data cache), and the
-script prints the median over the questions of each question's median, the slowest
-question, and peak memory. "First run after install" asks one question with an empty cache
-folder, --first-runs times (a question from the set each time), and checks that each of
-those, and none of the warm runs, says "Preparing the index (first run only)…" on stderr.
-Bounded: about a minute.
+out of scope; most carry a word the corpus never uses. After one warm-up that fills the
+derived-data cache, each round asks every question once, in a new order; a round gives the
+median over the questions and the slowest question. The script prints each round, then the
+range over rounds. "First run after install" asks a question with an empty cache folder,
+--first-runs times (a different question each time), and checks that each of those, and
+none of the warm runs, says "Preparing the index (first run only)…" on stderr. Bounded: about
+a minute.
 """
 
 from __future__ import annotations
@@ -90,10 +90,15 @@ def line(label: str, ms: list[float], extra: str = "") -> None:
     )
 
 
+def span(values: list[float]) -> str:
+    """A range of milliseconds, as "a-b ms"."""
+    return f"{min(values):.0f}-{max(values):.0f} ms"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--first-runs", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--first-runs", type=int, default=3)
     args = parser.parse_args()
     rng = random.Random(1)
     # pip compiles bytecode when it installs a package: let the warm-up write it here too
@@ -106,34 +111,38 @@ def main() -> None:
             ("python -c 'import trdfaq'", [sys.executable, "-c", "import trdfaq"]),
         ]:
             run(command, env)  # writes the bytecode
-            line(label, [run(command, env)[0] * 1000 for _ in range(max(5, args.runs))])
+            line(label, [run(command, env)[0] * 1000 for _ in range(5)])
 
         run(ask(QUESTIONS[0]), env, "first")  # fills the cache
         said["first"] = 0
-        times: dict[str, list[float]] = {q: [] for q in QUESTIONS}
-        memory: dict[str, float] = {}
-        for _ in range(args.runs):
+        medians, worst, memory = [], [], []
+        for round_ in range(1, args.rounds + 1):
+            times: dict[str, float] = {}
             for question in rng.sample(QUESTIONS, len(QUESTIONS)):
                 elapsed, peak = run(ask(question), env)
-                times[question].append(elapsed * 1000)
-                memory[question] = max(peak, memory.get(question, 0.0))
-        medians = {q: statistics.median(t) for q, t in times.items()}
-        worst = max(medians, key=medians.__getitem__)
-        line(
-            f"trdfaq ask, {len(QUESTIONS)} questions (their medians)",
-            list(medians.values()),
-            f"  peak memory {min(memory.values()):.0f}-{max(memory.values()):.0f} MiB",
+                times[question] = elapsed * 1000
+                memory.append(peak)
+            slowest = max(times, key=times.__getitem__)
+            medians.append(statistics.median(times.values()))
+            worst.append(times[slowest])
+            print(
+                f"round {round_}: median {medians[-1]:6.1f} ms over {len(times)} questions;"
+                f" slowest {times[slowest]:6.1f} ms {slowest!r}"
+            )
+        print(
+            f"trdfaq ask, {len(QUESTIONS)} questions: median {span(medians)}, slowest question"
+            f" {span(worst)} ({args.rounds} rounds); peak memory"
+            f" {min(memory):.0f}-{max(memory):.0f} MiB"
         )
-        print(f"  slowest question: {medians[worst]:.1f} ms  {worst!r}")
-        for question in sorted(medians, key=medians.__getitem__, reverse=True)[:3]:
-            print(f"    {medians[question]:6.1f} ms  {memory[question]:4.0f} MiB  {question!r}")
 
         first = []
         for n in range(args.first_runs):
             fresh = {**base, "TRDFAQ_CACHE_DIR": os.path.join(folder, f"first{n}")}
-            first.append(run(ask(QUESTIONS[n % len(QUESTIONS)]), fresh, "first")[0] * 1000)
-        line("first run after install (empty cache)", first)
-        warm_runs = args.runs * len(QUESTIONS)
+            question = QUESTIONS[(7 * n) % len(QUESTIONS)]
+            first.append(run(ask(question), fresh, "first")[0] * 1000)
+            print(f"first run after install {n + 1}: {first[-1]:6.1f} ms {question!r}")
+        print(f"first run after install (empty cache): {span(first)} ({args.first_runs} runs)")
+        warm_runs = args.rounds * len(QUESTIONS)
         print(
             f"  said {PREPARING!r}: {said['first']} of {args.first_runs} first runs, "
             f"{said['warm']} of {warm_runs} warm runs"

@@ -192,3 +192,24 @@ def test_analysis_needs_no_nltk_data_or_network(tmp_path) -> None:  # type: igno
 @given(st.text(alphabet="abcde", max_size=7), st.text(alphabet="abcde", max_size=7))
 def test_the_one_edit_fast_path_agrees_with_the_full_distance(a: str, b: str) -> None:
     assert (edit_distance(a, b, limit=1) <= 1) == (edit_distance(a, b, limit=3) <= 1)
+
+
+_LEAN_SNOWBALL = """
+import sys
+from trdfaq.analysis import nltk_stem
+words = ["differance", "sucess", "situations", "generously", "zapping"]
+lean = [nltk_stem(w) for w in words]
+assert "nltk.collocations" not in sys.modules and "scipy" not in sys.modules, "nltk loaded whole"
+import nltk  # a later import of the whole package still works
+from nltk.stem.snowball import SnowballStemmer
+assert nltk.SnowballStemmer is SnowballStemmer
+print(lean == [SnowballStemmer("english").stem(w) for w in words])
+"""
+
+
+def test_snowball_is_loaded_without_the_rest_of_nltk() -> None:
+    # nltk's package __init__ imports all of nltk (and scipy): 0.4-2.5 s for one stem.
+    done = subprocess.run(
+        [sys.executable, "-c", _LEAN_SNOWBALL], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "True"

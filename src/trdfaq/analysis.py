@@ -10,11 +10,15 @@ imported only for a word outside both whose stem could be in the index (a typo, 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, lru_cache
-from importlib import resources
-from typing import overload
+from importlib import import_module, resources
+from importlib.util import find_spec
+from pathlib import Path
+from types import ModuleType
+from typing import Any, overload
 
 from .lexicon import english_words, is_english_word, shipped_stem, shipped_stems
 
@@ -127,9 +131,34 @@ def tokenize(text: str) -> list[str]:
 
 @cache
 def _snowball() -> Callable[[str], str]:
-    from nltk.stem.snowball import SnowballStemmer  # noqa: PLC0415 - lazy: nltk is slow to import
+    return _snowball_class()("english").stem  # type: ignore[no-any-return]
 
-    return SnowballStemmer("english").stem  # type: ignore[no-any-return]
+
+def _snowball_class() -> Any:
+    """nltk's SnowballStemmer, without running nltk's package `__init__` when nltk is not
+    loaded yet: that imports all of nltk (and scipy, where installed), 0.4-2.5 s, for one
+    module whose own imports take 20-50 ms. The same module and class, so the same stems;
+    the stand-in parents are removed afterwards, so a later `import nltk` loads it whole."""
+    if "nltk" in sys.modules:
+        from nltk.stem.snowball import SnowballStemmer  # noqa: PLC0415
+
+        return SnowballStemmer
+    spec = find_spec("nltk")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("nltk is not installed")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    stand_ins = {"nltk": root, "nltk.stem": root / "stem", "nltk.corpus": None}
+    for name, folder in stand_ins.items():
+        module = sys.modules[name] = ModuleType(name)
+        if folder is None:  # snowball reads nltk.corpus.stopwords only with ignore_stopwords
+            module.stopwords = None  # type: ignore[attr-defined]
+        else:
+            module.__path__ = [str(folder)]
+    try:
+        return import_module("nltk.stem.snowball").SnowballStemmer
+    finally:
+        for name in stand_ins:
+            del sys.modules[name]
 
 
 def nltk_stem(word: str) -> str:

@@ -21,10 +21,12 @@ from __future__ import annotations
 import json
 import mmap
 import struct
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.util import find_spec
+from operator import mul
 from pathlib import Path
 
 Vector = tuple[float, ...]
@@ -33,6 +35,9 @@ _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 _SPACE = "\u2581"  # SentencePiece's word-start mark
 _SEGMENTS_REMEMBERED = 20_000
+_PACKED_SEPARATOR = "\0"
+_TEXTS_REMEMBERED = 20_000  # embeddings of texts of up to _TEXT_REMEMBERED characters
+_TEXT_REMEMBERED = 64
 
 
 class EmbeddingError(RuntimeError):
@@ -71,6 +76,25 @@ class Pieces:
             ranks.setdefault(left + right, rank)
         return cls(ranks, ids, ids.get("<unk>", 0))
 
+    def __reduce__(self) -> tuple[Callable[..., Pieces], tuple[object, ...]]:
+        """Pickled (in the index cache) as one string and one array: the two dicts of 32,000
+        strings each took half the load time of the whole cached index (13 of 26 ms)."""
+        pieces = sorted(self.ids, key=self.ids.__getitem__)
+        if self.ids != dict(zip(pieces, range(len(pieces)), strict=True)) or any(
+            _PACKED_SEPARATOR in piece for piece in pieces
+        ):  # not a vocabulary with ids 0..n-1: pickle the dicts as they are
+            return (Pieces, (self.ranks, self.ids, self.unknown))
+        ranks = array("q", [self.ranks.get(piece, -1) for piece in pieces])
+        return (_unpack_pieces, (_PACKED_SEPARATOR.join(pieces), ranks.tobytes(), self.unknown))
+
+
+def _unpack_pieces(joined: str, ranks: bytes, unknown: int) -> Pieces:
+    pieces = joined.split(_PACKED_SEPARATOR)
+    ids = dict(zip(pieces, range(len(pieces)), strict=True))
+    return Pieces(
+        {p: r for p, r in zip(pieces, array("q", ranks), strict=True) if r >= 0}, ids, unknown
+    )
+
 
 @dataclass
 class Embedder:
@@ -80,6 +104,9 @@ class Embedder:
     weights: Path
     _rows: dict[int, Vector] = field(default_factory=dict, repr=False)
     _segments: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    # Embeddings of short texts: the decision embeds each word a passage lacks, the same
+    # few words for every candidate passage of a question.
+    _texts: dict[str, Vector | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls) -> Embedder:
@@ -89,7 +116,13 @@ class Embedder:
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled (in the index cache) without the rows and segments remembered."""
-        return {"pieces": self.pieces, "weights": self.weights, "_rows": {}, "_segments": {}}
+        return {
+            "pieces": self.pieces,
+            "weights": self.weights,
+            "_rows": {},
+            "_segments": {},
+            "_texts": {},
+        }
 
     def token_ids(self, text: str) -> list[int]:
         """Token ids of a text, as `tokenizers` gives them for its whitespace-collapsed form."""
@@ -110,17 +143,27 @@ class Embedder:
 
     def embed(self, text: str) -> Vector | None:
         """The unit-length mean of a text's token vectors; None for a text with no tokens."""
-        return self.pool(self.token_ids(text))
+        if len(text) > _TEXT_REMEMBERED:
+            return self.pool(self.token_ids(text))
+        try:
+            return self._texts[text]
+        except KeyError:
+            pass
+        found = self.pool(self.token_ids(text))
+        if len(self._texts) >= _TEXTS_REMEMBERED:
+            self._texts.clear()
+        self._texts[text] = found
+        return found
 
     def pool(self, ids: Sequence[int]) -> Vector | None:
         """The unit-length mean of these tokens' vectors."""
         if not ids:
             return None
-        total = [0.0] * self.dim
-        for row in map(self.row, ids):
-            total = [a + b for a, b in zip(total, row, strict=True)]
-        norm = sum(x * x for x in total) ** 0.5
-        return tuple(x / norm for x in total) if norm else None
+        # Column by column, each summed from 0.0 in token order: the same additions, in the
+        # same order, as adding the rows one by one, so the same floats to the last bit.
+        total = [sum(column, 0.0) for column in zip(*map(self.row, ids), strict=True)]
+        norm = sum(map(mul, total, total)) ** 0.5
+        return tuple([x / norm for x in total]) if norm else None
 
     def embed_many(self, texts: Iterable[str]) -> list[Vector | None]:
         """Embeddings of many texts (index build)."""
@@ -198,4 +241,7 @@ def bpe(segment: str, pieces: Pieces) -> list[int]:
 
 def cosine(a: Vector, b: Vector) -> float:
     """The dot product of two unit vectors."""
-    return sum(x * y for x, y in zip(a, b, strict=True))
+    if len(a) != len(b):
+        raise ValueError(f"vectors of {len(a)} and {len(b)} numbers")
+    total: float = sum(map(mul, a, b))  # the same products and sums as a generator, 3x quicker
+    return total

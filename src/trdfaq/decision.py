@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import mul
 
 from .corpus import FEATURES as CORPUS_FEATURES
 from .corpus import Passage, Settings, Subjects
@@ -90,7 +91,7 @@ def probability(
         weights.get(name, 0.0) * value for name, value in zip(FEATURES, features, strict=True)
     )
     if vector is not None and words:
-        z += sum(w * v for w, v in zip(words, vector, strict=True))
+        z += sum(map(mul, words, vector))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
@@ -109,7 +110,7 @@ def _mean(vectors: Sequence[Vector | None]) -> Vector | None:
     found = [v for v in vectors if v is not None]
     if not found:
         return None
-    return tuple(sum(values) / len(found) for values in zip(*found, strict=True))
+    return tuple([sum(column) / len(found) for column in zip(*found, strict=True)])
 
 
 def candidates(
@@ -134,6 +135,7 @@ def candidates(
     unknown = len(evidence.query.unknown)
     risky = evidence.aspects.get("risks", 0.0) >= settings.risk_question
     found = []
+    means: dict[tuple[str, ...], Vector | None] = {}  # candidates often lack the same words
     for passage_id in dict.fromkeys([*lexical, *semantic]):
         passage = passages[order[passage_id]]
         rank, hit = lexical.get(passage_id, (0, None))
@@ -141,7 +143,10 @@ def candidates(
         text, questions = meaning[order[passage_id]]
         about = set(passage.subjects)
         missing = _uncovered(evidence, stems[passage_id])
-        words = _mean([evidence.word_vector(w) for w in missing])
+        key = tuple(missing)
+        if key not in means:
+            means[key] = _mean([evidence.word_vector(w) for w in missing])
+        words = means[key]
         features = (
             bm25,
             top_bm25 - bm25,

@@ -220,24 +220,24 @@ def fit_hidden(x: sp.csr_matrix, y: np.ndarray) -> MLPClassifier:
 
 
 def read(model: MLPClassifier, texts: list[str]) -> np.ndarray:
-    """Class probabilities as the package reads a message (safety_model.Classifiers.read):
-    the whole message and each part of a long one, keeping the most worrying reading."""
-    owner, parts = [], []
+    """Probabilities as the package reads a message (safety_model.Classifiers.read): none,
+    check-in and crisis of the whole message, and the most worrying help probability of the
+    whole or any one sentence of a long one (which only confirms a rule's crisis)."""
+    owner, parts, whole = [], [], []
     for i, text in enumerate(texts):
-        for part in [normalise(text), *windows(normalise(text))]:
+        for n, part in enumerate([normalise(text), *windows(normalise(text))]):
             owner.append(i)
             parts.append(part)
+            whole.append(n == 0)
     probs = model.predict_proba(matrix(parts, normalised=True))
     classes = np.asarray(model.classes_)
-    crisis = int(np.flatnonzero(classes == 2)[0])
+    columns = [int(np.flatnonzero(classes == c)[0]) for c in (0, 1, 2)]
     helped = probs[:, classes != 0].sum(axis=1)
-    out = np.zeros((len(texts), 3))
-    best_help = np.zeros(len(texts))
+    out = np.zeros((len(texts), 4))
     for row, i in enumerate(owner):
-        best_help[i] = max(best_help[i], helped[row])
-        out[i, 2] = max(out[i, 2], probs[row, crisis])
-    out[:, 1] = best_help - out[:, 2]
-    out[:, 0] = 1 - best_help
+        if whole[row]:
+            out[i, :3] = probs[row, columns]
+        out[i, 3] = max(out[i, 3], helped[row])
     return out
 
 
@@ -245,7 +245,7 @@ def cross_validated(
     x: sp.csr_matrix, y: np.ndarray, writers: np.ndarray, texts: list[str]
 ) -> np.ndarray:
     """Each message's class probabilities from a model trained on the other writers."""
-    out = np.zeros((len(y), 3))
+    out = np.zeros((len(y), 4))
     for writer in np.unique(writers):
         if writer == NOISE:
             continue  # never scored: it only teaches what content-free text is
@@ -258,7 +258,8 @@ def cross_validated(
 @dataclass(frozen=True)
 class Policy:
     """How rules and classifier combine (safety.assess): a crisis when the rules say so and
-    the classifier does not rule it out (p_help >= confirm), or when p_crisis >= crisis;
+    the classifier, reading the whole and each sentence, does not rule it out (p_help >=
+    confirm), or when p_crisis >= crisis;
     otherwise resources first (a check-in) when the rules flag anything or p_help >= help."""
 
     help: float
@@ -268,15 +269,15 @@ class Policy:
     def decide(self, probs: np.ndarray, rules: np.ndarray) -> np.ndarray:
         """0 none, 1 check-in, 2 crisis, for each message (rules: 0, 1 check-in, 2 crisis)."""
         helped = probs[:, 1] + probs[:, 2]
-        crisis = ((rules == 2) & (helped >= self.confirm)) | (probs[:, 2] >= self.crisis)
+        crisis = ((rules == 2) & (probs[:, 3] >= self.confirm)) | (probs[:, 2] >= self.crisis)
         help_ = (rules >= 1) | (helped >= self.help)
         return np.where(crisis, 2, np.where(help_, 1, 0))
 
 
 def choose(probs: np.ndarray, tiers: np.ndarray, rules: np.ndarray) -> Policy:
     """Thresholds for the targets, on cross-validated probabilities: help so that rules OR
-    classifier give resources first to HELP_RECALL of crisis and check-in messages; then, within CRISIS_FALSE_ALARMS, the (crisis, confirm)
-    pair that gives the most crisis messages the full crisis reply."""
+    classifier give resources first to HELP_RECALL of crisis and check-in messages; then,
+    within CRISIS_FALSE_ALARMS, the (crisis, confirm) pair that gives the most crisis messages the full crisis reply."""
     helped = probs[:, 1] + probs[:, 2]
     risky = tiers > 0
     missed = helped[risky][rules[risky] == 0]  # what the rules leave to the classifier

@@ -79,7 +79,7 @@ def test_only_long_messages_are_read_in_parts() -> None:
     assert windows("i want to die. " * 3) == []
     long = " ".join(f"sentence number {i} is here." for i in range(20))
     parts = windows(long)
-    assert len(parts) == 19 and all(len(p.split()) <= WINDOW_WORDS for p in parts)
+    assert len(parts) == 20 and all(len(p.split()) <= WINDOW_WORDS for p in parts)
     unpunctuated = " ".join(["word"] * 100)
     assert all(len(p.split()) <= WINDOW_WORDS for p in windows(unpunctuated))
     assert len(windows(unpunctuated)) >= 100 // WINDOW_WORDS

@@ -136,6 +136,7 @@ class Settings:
     number_factor: float  # how much a number counts in coverage, against a word
     candidates: int  # passages each signal (BM25, meaning) puts forward to the decision
     risk_question: float  # P(asks about risks) from which only a passage on risks answers
+    aspect_guard: float  # P(asks about aspect A) from which only a passage on A answers
     # The decision model (decision.py): its weights, and the probabilities at which a passage
     # is quoted as the answer, a further passage is quoted too, and a quote is shown folded.
     decision: dict[str, float]

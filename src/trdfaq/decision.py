@@ -134,6 +134,10 @@ def candidates(
     content = len(evidence.tokens) or 1
     unknown = len(evidence.query.unknown)
     risky = evidence.aspects.get("risks", 0.0) >= settings.risk_question
+    # What the question most likely asks about, when the aspect model is this sure of it.
+    aspect = max(evidence.aspects, key=evidence.aspects.__getitem__, default=None)
+    if aspect is not None and evidence.aspects[aspect] < settings.aspect_guard:
+        aspect = None
     found = []
     means: dict[tuple[str, ...], Vector | None] = {}  # candidates often lack the same words
     for passage_id in dict.fromkeys([*lexical, *semantic]):
@@ -167,6 +171,8 @@ def candidates(
         p = probability(settings.decision, settings.decision_words, features, words)
         if risky and "risks" not in passage.aspects:
             p = 0.0  # a question about risks is never answered with what only speaks of benefits
+        elif aspect is not None and aspect not in passage.aspects:
+            p = 0.0  # nor one plainly about dosing, cost, speed... with what speaks of another
         found.append(Candidate(passage, hit, features, words, p))
     found.sort(key=lambda c: (-c.probability, order[c.passage.id]))
     return found

@@ -79,19 +79,16 @@ class Report:
                 "hit@1": round(self.hit_at(1), 4),
                 "hit@3": round(self.hit_at(3), 4),
                 "mrr@5": round(self.mrr_at(5), 4),
-                "refused": round(_share(o.answer.status != "answered" for o in answer), 4),
+                # No quote at all (a check-in's answer is still an answer).
+                "refused": round(_share(not o.answer.answers for o in answer), 4),
             }
         if covered:
             out["not_covered_reply"] = round(
                 _share(o.answer.status == "not_covered" for o in covered), 4
             )
-            out["not_covered_unanswered"] = round(
-                _share(o.answer.status != "answered" for o in covered), 4
-            )
+            out["not_covered_unquoted"] = round(_share(not o.answer.answers for o in covered), 4)
         if scope:
-            out["out_of_scope_rejected"] = round(
-                _share(o.answer.status != "answered" for o in scope), 4
-            )
+            out["out_of_scope_rejected"] = round(_share(not o.answer.answers for o in scope), 4)
         if crisis:
             out["crisis_recall"] = round(_share(o.answer.status == "crisis" for o in crisis), 4)
             out["crisis_resources_first"] = round(
@@ -189,14 +186,14 @@ def judge(case: Case, answer: Answer) -> Outcome:
     quotes = [_norm(q.quote) for q in answer.answers]
     wanted = [_norm(e) for e in case.expect]
     rank = next((i for i, q in enumerate(quotes, 1) if any(w in q for w in wanted)), None)
-    if case.kind == "answer":
-        if answer.status != "answered":
+    if case.kind == "answer":  # a check-in's quotes answer it too
+        if not answer.answers:
             return Outcome(case, answer, rank, False, f"status {answer.status}, expected an answer")
         if rank is None or rank > 3:
             return Outcome(case, answer, rank, False, "no expected text in the first 3 quotes")
         return Outcome(case, answer, rank, True)
     if case.kind == "out_of_scope":
-        ok = answer.status != "answered"
+        ok = not answer.answers
         return Outcome(
             case, answer, rank, ok, "" if ok else "quoted a passage for an out-of-scope question"
         )

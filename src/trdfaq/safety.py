@@ -401,7 +401,7 @@ def assess(message: str, rules: SafetyRules, models: Classifiers | None = None) 
     reading = models.read(normalise(message))
     # A rule's crisis stands unless the classifier all but rules it out ("I never wanted to
     # hurt myself"); then the message still gets the resources first, as a check-in.
-    confirmed = found.crisis and reading.check_in + reading.crisis >= reading.confirm_threshold
+    confirmed = found.crisis and reading.confirms
     crisis = confirmed or reading.is_crisis
     learned_only = crisis and not found.crisis
     return Assessment(

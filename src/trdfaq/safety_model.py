@@ -30,8 +30,16 @@ class Reading:
     crisis_threshold: float  # the full crisis reply when crisis reaches this
     confirm_threshold: float  # a rule's crisis stands when check_in + crisis reaches this
     models: Classifiers
-    features: Mapping[int, float]  # of the most worrying part (the whole of a short message)
-    whole: Mapping[int, float]  # of the whole message
+    features: Mapping[int, float]  # of the whole message (the heads read these)
+    whole: Mapping[int, float]  # the same
+    local: float  # the most worrying reading of the whole or of any one sentence
+
+    @property
+    def confirms(self) -> bool:
+        """Whether a crisis the rules found stands: the classifier, reading the whole message
+        and each sentence of a long one, does not all but rule it out ("I never wanted to
+        hurt myself")."""
+        return self.local >= self.confirm_threshold
 
     @property
     def is_crisis(self) -> bool:
@@ -100,16 +108,15 @@ class Classifiers:
         return models
 
     def read(self, text: str) -> Reading:
-        """Score a (normalised) message: as a whole, and each part of a long one on its own,
-        keeping the most worrying reading."""
+        """Score a (normalised) message as a whole. Each sentence of a long one is also read
+        on its own, but only to judge a crisis the rules found in it: read alone, the
+        sentences of an ordinary long story pass for a crisis all too often (blind set rB),
+        while a rule's crisis sentence at the end of a long story is lost in the whole."""
         whole = features(text, self.tier.buckets)
-        best, crisis, worst = self._help(whole)
+        best, crisis, _ = self._help(whole)
+        local = best
         for part in windows(text):
-            found = features(part, self.tier.buckets)
-            helped, part_crisis, _ = self._help(found)
-            crisis = max(crisis, part_crisis)
-            if helped > best:
-                best, worst = helped, found
+            local = max(local, self._help(features(part, self.tier.buckets))[0])
         return Reading(
             check_in=best - crisis,
             crisis=crisis,
@@ -117,8 +124,9 @@ class Classifiers:
             crisis_threshold=float(self.tier.meta["crisis"]),  # type: ignore[arg-type]
             confirm_threshold=float(self.tier.meta["confirm"]),  # type: ignore[arg-type]
             models=self,
-            features=worst,
+            features=whole,
             whole=whole,
+            local=local,
         )
 
     def _help(self, found: Mapping[int, float]) -> tuple[float, float, Mapping[int, float]]:
@@ -131,8 +139,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+")
 
 
 def windows(text: str) -> list[str]:
-    """The parts of a long message (over WINDOW_WORDS words) read on their own as well as
-    whole: each sentence, and a long run of words without a full stop in half-overlapping
+    """The parts of a long message (over WINDOW_WORDS words) read on their own to judge a rule's
+    crisis: each sentence, and a long run of words without a full stop in half-overlapping
     chunks of WINDOW_WORDS. A crisis sentence in the middle of a long story weighs little among
     the whole message's features (even beside one other sentence); on its own it does not."""
     if len(text.split()) <= WINDOW_WORDS:

@@ -190,3 +190,10 @@ def test_ask_never_opens_a_socket() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["status"] == "answered"
+
+
+def test_a_corpus_without_aspect_labels_is_not_guarded(tiny: Assistant) -> None:
+    # The tiny corpus labels no aspects: the risk and aspect guards must not empty it.
+    for question in ("should I oil my bike chain", "should I oil my bike chain?"):
+        answer = tiny.ask(question)
+        assert answer.answers and answer.answers[0].passage_id == "bicycle-chain", question

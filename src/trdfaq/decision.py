@@ -169,7 +169,9 @@ def candidates(
             len(missing) / content,
         )
         p = probability(settings.decision, settings.decision_words, features, words)
-        if risky and "risks" not in passage.aspects:
+        if not passage.aspects:
+            pass  # a corpus that does not label what its passages answer has no guard
+        elif risky and "risks" not in passage.aspects:
             p = 0.0  # a question about risks is never answered with what only speaks of benefits
         elif aspect is not None and aspect not in passage.aspects:
             p = 0.0  # nor one plainly about dosing, cost, speed... with what speaks of another

@@ -81,7 +81,6 @@ def test_quotes_are_verbatim_passages_of_their_source(assistant: Assistant) -> N
         "Who won the football last night?",
         "how do I fix a leaking tap",
         "?!?",
-        "the of and",
     ],
 )
 def test_out_of_scope_gets_no_quote(assistant: Assistant, question: str) -> None:

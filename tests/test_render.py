@@ -91,7 +91,7 @@ def test_reply_quoting_nothing_has_no_quoted_articles_disclaimer(assistant: Assi
 def test_check_in_gives_resources_and_question_first_then_the_answer(
     assistant: Assistant,
 ) -> None:
-    question = "what's the point of anything, does ketamine work fast?"
+    question = "i feel hopeless, nothing helps. does ketamine work fast?"
     answer = assistant.ask(question)
     assert answer.status == "check_in" and answer.crisis is not None and answer.answers
     text = render_answer(answer, assistant.prompts, width=WIDTH)

@@ -54,6 +54,9 @@ _GENERAL_SUBJECTS = frozenset({"trd", "new_treatments", "monitoring", "brain"})
 # Questions a conversation's topic is made of, at most: a follow-up leans on the question
 # before it, which may itself lean on the one before; older ones would count for little.
 TOPIC_TURNS = 3
+# A question this short with an "it" and nothing before it leans on nothing: which one? A
+# longer one names its own referent ("I missed my venlafaxine... should I stop it?").
+_FOLLOW_UP_WORDS = 8
 # Passages a topic remembers, at most (the ones last quoted).
 _TOPIC_PASSAGES = 3
 # Passage pairs whose likeness is remembered, at most (all pairs of a 400-passage corpus).
@@ -303,7 +306,14 @@ class Conversation:
             return self._no_match(question, reply, footer)
         query, leaned, earlier = self._query(text)
         engine = a.engine
-        if not leaned and not self.topic and _refers_back(text) and not engine.subjects_of(query):
+        if (
+            not leaned
+            and not self.topic
+            and not safety.medical_advice  # "should I just stop it?": the notice comes first
+            and len(tokenize(text)) <= _FOLLOW_UP_WORDS
+            and _refers_back(text)
+            and not engine.subjects_of(query)
+        ):
             return self._which_subject(question, query, footer)
         hits = engine.search(query, k=10)
         # A follow-up that names a subject of its own ("what about TMS?") asks about that one
@@ -311,7 +321,7 @@ class Conversation:
         # what was last quoted.
         own = engine.subjects_of(engine.analyse(text)) if leaned else frozenset()
         asked = (own or earlier) if leaned else engine.subjects_of(query)
-        meaning_of = f"{self.topic.questions[-1]} {text}" if leaned else text
+        meaning_of = " ".join([*self.topic.questions, text]) if leaned else text
         found = engine.decide(engine.evidence(text, query, hits, meaning_of, asked))
         settings = engine.corpus.settings
         limit = top_k or a.top_k

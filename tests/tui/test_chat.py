@@ -588,7 +588,7 @@ async def test_check_in_shows_resources_and_question_first_then_the_answer(
 ) -> None:
     app = make_app(assistant)
     async with app.run_test(size=SIZE) as pilot:
-        turn = await ask(pilot, "what's the point of anything, does ketamine work fast?")
+        turn = await ask(pilot, "i feel hopeless, nothing helps. does ketamine work fast?")
         view = turn.query_one(AnswerView)
         answer = view.answer
         assert answer.status == "check_in" and answer.crisis is not None and answer.answers

@@ -386,3 +386,22 @@ def test_a_quoted_passage_is_never_also_shown_as_a_corroboration(
     corroborating = [c.passage_id for q in answer.answers for c in q.corroborated_by]
     assert not set(quoted) & set(corroborating)
     assert len(corroborating) == len(set(corroborating))
+
+
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "hi, what is MBCT?",
+        "Hello! what is MBCT?",
+        "what is MBCT? thank you",
+        "hey what is MBCT? bye",
+    ],
+)
+def test_greetings_and_thanks_around_a_question_are_not_searched(
+    assistant: Assistant, wrapped: str
+) -> None:
+    plain = assistant.ask("what is MBCT?")
+    answer = assistant.ask(wrapped)
+    assert answer.status == plain.status == "answered"
+    assert [q.passage_id for q in answer.answers] == [q.passage_id for q in plain.answers]
+    assert answer.question == wrapped  # the reply still shows what was asked

@@ -111,3 +111,19 @@ def test_the_models_load_and_score_without_numpy_scipy_or_scikit_learn() -> None
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "en"]
+
+
+@pytest.mark.parametrize(
+    ("message", "advice"),
+    [
+        ("how many meds do I have to fail before it counts as TRD", False),
+        ("what is the usual dose of esketamine?", False),
+        ("can I go from 75mg to 225mg venlafaxine right away?", True),
+        ("should I up it myself?", True),
+        ("should I stop taking my sertraline?", True),
+    ],
+)
+def test_the_advice_notice_is_for_personal_decisions_only(
+    message: str, advice: bool, rules: SafetyRules
+) -> None:
+    assert assess(message, rules, shipped()).medical_advice is advice

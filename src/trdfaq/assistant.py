@@ -314,12 +314,11 @@ class Conversation:
             return self._no_match(question, prompts.medical_advice, footer)
         text = question
         reply = a.small_talk.get(_plain(text))
-        if reply is None:
-            # "hi, quick question: ...", "... thanks so much": the greeting or thanks is not
-            # part of what is asked (it cost 18% of right answers: benchmarks/perturb.py).
-            text = _without_courtesies(text, a.courtesies)
         if reply is not None:
             return self._no_match(question, reply, footer)
+        # "hi, quick question: ...", "... thank you": the greeting or thanks is not part of
+        # what is asked (it cost 18% of right answers: benchmarks/perturb.py).
+        text = _without_courtesies(text, a.courtesies)
         query, leaned, earlier = self._query(text)
         engine = a.engine
         if (

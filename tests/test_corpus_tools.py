@@ -712,3 +712,23 @@ def test_every_corroboration_the_corpus_can_show_states_the_same_claim() -> None
     unlabelled = [sorted(pair) for pair in shown if pair not in labelled]
     assert not unlabelled, f"label these pairs in tests/data/corroboration.yaml: {unlabelled}"
     assert all(labelled[pair] for pair in shown), [sorted(p) for p in shown if not labelled[p]]
+
+
+def test_check_flags_a_glossary_entry_that_turns_a_passage_question_elsewhere(
+    tmp_path: Path,
+) -> None:
+    # "family history" as a term of genetics (a false synonym, found by this check and
+    # removed) sent "is treatment resistant depression genetic" to a risk-factor list.
+    corpus = tmp_path / "corpus"
+    shutil.copytree(bundled_corpus_dir(), corpus)
+    path = corpus / "glossary.yaml"
+    text = path.read_text(encoding="utf-8")
+    entry = "  - terms: [genetics, genetic factors, genetic variations, genetic vulnerabilities]"
+    assert entry in text
+    path.write_text(text.replace(entry, entry[:-1] + ", family history]", 1), encoding="utf-8")
+    result = trdfaq_run("corpus", "check", "--strict", str(corpus))
+    assert result.returncode == 1
+    assert (
+        "passage 'ma-trd-causes' the glossary expansion of 'genet' turns its question "
+        "'is treatment resistant depression genetic' to passage 'ph-risk-factors'"
+    ) in result.stdout

@@ -184,3 +184,11 @@ def test_readme_runs_top_to_bottom_on_a_fresh_virtualenv(tmp_path: Path) -> None
     run_script(README, checkout, env, timeout=1200)
     assert not (checkout / ".venv").exists()  # the README's uninstall ran
     assert not (home / ".cache" / "trdfaq").exists()
+
+
+def test_the_readme_screenshot_is_a_snapshot_the_tests_keep() -> None:
+    # The picture is one of the chat's snapshot tests, so it cannot fall out of date unseen.
+    text = README.read_text(encoding="utf-8")
+    (image,) = re.findall(r"!\[[^\]]*\]\(([^)]+\.svg)\)", text)
+    assert image.startswith("tests/tui/__snapshots__/")
+    assert (README.parent / image).is_file()

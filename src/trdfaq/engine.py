@@ -171,6 +171,10 @@ class Engine:
         it answers the question (decision.py)."""
         return candidates(self.corpus.passages, self._field_stems, evidence, self.corpus.settings)
 
+    def field_stems(self, passage: Passage) -> frozenset[str]:
+        """A passage's content stems over all its fields (text, section, curated questions)."""
+        return self._field_stems[passage.id]
+
     @cached_property
     def _field_stems(self) -> dict[str, frozenset[str]]:
         """Each passage's content stems over all its fields."""

@@ -57,6 +57,7 @@ def check_corpus(root: Path) -> tuple[list[Problem], Corpus | None]:
         _duplicates,
         _promotion,
         _glossary,
+        _glossary_answers,
         _assistant_words,
     )
     problems = [problem for check in checks for problem in check(root, corpus)]
@@ -229,6 +230,51 @@ def _promotion(root: Path, corpus: Corpus) -> Iterator[Problem]:
                 yield _warn(
                     root, passage, f"has a line that looks like promotion ({reason}): {shown!r}"
                 )
+
+
+def _glossary_answers(root: Path, corpus: Corpus) -> Iterator[Problem]:
+    """A glossary expansion that turns a passage's own curated question to another passage
+    (by BM25) that has only the expansion, not the words typed: without it the question finds
+    its passage, with it the other. A false synonym ("panic attacks" = anxiety) does that; a
+    true one, between two passages that both have the words, does not."""
+    if not corpus.glossary:
+        return
+    from dataclasses import replace  # noqa: PLC0415
+
+    from ..engine import Engine  # noqa: PLC0415 - heavy imports, only with a glossary
+    from ..retrieval import Concept  # noqa: PLC0415
+
+    engine = Engine.build(corpus)
+    for passage in corpus.passages:
+        for question in passage.questions:
+            query = engine.analyse(question)
+            hits = engine.search(query, k=1)
+            if not hits or hits[0].passage.id == passage.id:
+                continue
+            for n, concept in enumerate(query.concepts):
+                own = [i for i, (_, weight) in enumerate(concept.terms) if weight >= 1.0]
+                if not own or len(own) == len(concept.terms):
+                    continue  # nothing the glossary added
+                credits = concept.term_credits()
+                bare = Concept(
+                    tuple(concept.terms[i] for i in own),
+                    concept.weight,
+                    tuple(credits[i] for i in own),
+                )
+                concepts = (*query.concepts[:n], bare, *query.concepts[n + 1 :])
+                winner = engine.field_stems(hits[0].passage)
+                if any(concept.terms[i][0] in winner for i in own):
+                    continue  # the other passage has the words typed too: two answers compete
+                without = engine.search(replace(query, concepts=concepts), k=1)
+                if without and without[0].passage.id == passage.id:
+                    typed = " ".join(concept.terms[i][0] for i in own)
+                    yield _warn(
+                        root,
+                        passage,
+                        f"the glossary expansion of {typed!r} turns its question {question!r} "
+                        f"to passage {hits[0].passage.id!r}: check that glossary entry "
+                        "(a false synonym?)",
+                    )
 
 
 def _glossary(root: Path, corpus: Corpus) -> Iterator[Problem]:

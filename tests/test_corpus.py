@@ -168,3 +168,11 @@ def test_loader_records_offsets_in_the_source() -> None:
     watering = next(p for p in corpus.passages if p.id == "garden-watering")
     assert watering.source.text[watering.start : watering.start + 8] == "Tomatoes"
     assert watering.source.text[watering.end - 6 : watering.end] == "roots."
+
+
+def test_every_first_curated_question_is_a_question() -> None:
+    # The first one is shown as a follow-up: a neutral, well-formed question.
+    from trdfaq.paths import bundled_corpus_dir
+
+    corpus = load_corpus(bundled_corpus_dir())
+    assert all(p.questions[0].rstrip().endswith("?") for p in corpus.passages)

@@ -405,12 +405,16 @@ class Conversation:
     ) -> Answer:
         a = self.assistant
         fold = a.engine.corpus.settings.fold_threshold
-        # A passage quoted in the reply is not shown again as another's corroboration.
+        # A passage quoted in the reply is not shown again as another's corroboration, and a
+        # corroboration is shown once, under the first quote it agrees with.
         others = [c for c in found if c not in chosen]
-        quotes = tuple(
-            self._quote(c, query, others, folded=i > 0 and c.probability < fold)
-            for i, c in enumerate(chosen)
-        )
+        quotes = []
+        shown_ids = {c.passage.id for c in chosen}
+        for i, c in enumerate(chosen):
+            quote = self._quote(c, query, others, folded=i > 0 and c.probability < fold)
+            agree = tuple(x for x in quote.corroborated_by if x.passage_id not in shown_ids)
+            shown_ids.update(x.passage_id for x in agree)
+            quotes.append(replace(quote, corroborated_by=agree))
         shown = [c.passage for c in chosen]
         rest = [c.passage for c in found if c not in chosen]
         # Related first: other candidates that share most words with the best passage, then
@@ -427,7 +431,7 @@ class Conversation:
             question,
             "answered",
             a.prompts.disclaimer,
-            answers=quotes,
+            answers=tuple(quotes),
             follow_ups=follow,
             message=message,
             footer=footer,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -30,9 +30,18 @@ class Reading:
     crisis_threshold: float  # the full crisis reply when crisis reaches this
     confirm_threshold: float  # a rule's crisis stands when check_in + crisis reaches this
     models: Classifiers
-    features: Mapping[int, float]  # of the whole message (the heads read these)
-    whole: Mapping[int, float]  # the same
-    local: float  # the most worrying reading of the whole or of any one sentence
+    features: Mapping[int, float]  # of the whole message
+    text: str  # the (normalised) message, for reading its sentences when a rule needs it
+
+    @cached_property
+    def local(self) -> float:
+        """The most worrying help probability of the whole message or any one sentence of a
+        long one (read only when a rule's crisis is to be confirmed)."""
+        found = self.check_in + self.crisis
+        for part in windows(self.text):
+            tier = self.models.tier.probabilities(features(part, self.models.tier.buckets))
+            found = max(found, tier["check_in"] + tier["crisis"])
+        return found
 
     @property
     def confirms(self) -> bool:
@@ -64,7 +73,7 @@ class Reading:
     @property
     def language(self) -> str:
         """The message's likeliest language: en, es, fr, de, it or pt."""
-        found = self.models.language.probabilities(self.whole)
+        found = self.models.language.probabilities(self.features)
         return max(found, key=found.__getitem__)
 
     @property
@@ -113,25 +122,17 @@ class Classifiers:
         sentences of an ordinary long story pass for a crisis all too often (blind set rB),
         while a rule's crisis sentence at the end of a long story is lost in the whole."""
         whole = features(text, self.tier.buckets)
-        best, crisis, _ = self._help(whole)
-        local = best
-        for part in windows(text):
-            local = max(local, self._help(features(part, self.tier.buckets))[0])
+        tier = self.tier.probabilities(whole)
         return Reading(
-            check_in=best - crisis,
-            crisis=crisis,
+            check_in=tier["check_in"],
+            crisis=tier["crisis"],
             help_threshold=float(self.tier.meta["help"]),  # type: ignore[arg-type]
             crisis_threshold=float(self.tier.meta["crisis"]),  # type: ignore[arg-type]
             confirm_threshold=float(self.tier.meta["confirm"]),  # type: ignore[arg-type]
             models=self,
             features=whole,
-            whole=whole,
-            local=local,
+            text=text,
         )
-
-    def _help(self, found: Mapping[int, float]) -> tuple[float, float, Mapping[int, float]]:
-        tier = self.tier.probabilities(found)
-        return tier["check_in"] + tier["crisis"], tier["crisis"], found
 
 
 WINDOW_WORDS = 40

@@ -16,37 +16,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import resource
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 
-HOST = "127.0.0.1"
+from load_test import HOST, start_server, stop_server  # benchmarks/ is the script's folder
+
 TARGET_P99_MS = 50.0
 MAX_CONNECTIONS = 5000
 READ_TIMEOUT = 10.0
-
-
-def start_server() -> tuple[subprocess.Popen[bytes], int]:
-    """`trdfaq serve` on a free loopback port, once it answers /api/health."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-    command = [sys.executable, "-m", "trdfaq", "serve", "--host", HOST, "--port", str(port)]
-    command += ["--read-timeout", str(READ_TIMEOUT)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/api/health", timeout=1):
-                return server, port
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start")
 
 
 def hold(port: int, n: int) -> list[socket.socket]:
@@ -105,7 +83,7 @@ def closed(socks: list[socket.socket]) -> int:
 
 def one_round(args: argparse.Namespace) -> tuple[float, float, int, int]:
     """p50 and p99 of /api/health with the connections held, and how many were closed."""
-    server, port = start_server()
+    server, port = start_server(1, "--read-timeout", str(READ_TIMEOUT))
     stop = threading.Event()
     try:
         idle = hold(port, args.idle)
@@ -120,12 +98,7 @@ def one_round(args: argparse.Namespace) -> tuple[float, float, int, int]:
         for sock in idle + slow:
             sock.close()
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
     p50 = times[len(times) // 2]
     p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
     return p50, p99, gone, args.idle + args.slow

@@ -326,8 +326,9 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def start_server(workers: int) -> tuple[subprocess.Popen[bytes], int]:
-    """`trdfaq serve` with the rate limiter on but far above the load; wait until it answers."""
+def start_server(workers: int, *options: str) -> tuple[subprocess.Popen[bytes], int]:
+    """`trdfaq serve` (with `options`) with the rate limiter on but far above the load; wait
+    until it answers."""
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         port: int = sock.getsockname()[1]
@@ -344,6 +345,7 @@ def start_server(workers: int) -> tuple[subprocess.Popen[bytes], int]:
         str(workers),
         "--rate-limit",
         "100000000",
+        *options,
     ]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60

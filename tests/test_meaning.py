@@ -116,20 +116,21 @@ def test_a_question_about_risks_is_never_answered_with_a_benefit(assistant: Assi
     assert answer.related is not None and answer.related.subject == "ketamine"
 
 
-def test_a_follow_up_leans_on_what_was_just_quoted(assistant: Assistant) -> None:
+@pytest.mark.parametrize(
+    ("first", "follow_up", "subject"),
+    [
+        ("what is rTMS?", "how often is it given?", "rtms"),  # leans on what was quoted
+        ("does ECT affect memory?", "what about TMS?", "tms"),  # names a new subject: that one
+    ],
+)
+def test_a_follow_up_asks_about_the_right_subject(
+    assistant: Assistant, first: str, follow_up: str, subject: str
+) -> None:
     conversation = assistant.conversation()
-    conversation.ask("what is rTMS?")
-    answer = conversation.ask("how often is it given?")
+    conversation.ask(first)
+    answer = conversation.ask(follow_up)
     assert answer.status == "answered"
-    assert "rtms" in answer.answers[0].passage_id
-
-
-def test_a_follow_up_naming_a_new_subject_asks_about_it(assistant: Assistant) -> None:
-    conversation = assistant.conversation()
-    conversation.ask("does ECT affect memory?")
-    answer = conversation.ask("what about TMS?")
-    assert answer.status == "answered"
-    assert "tms" in answer.answers[0].passage_id
+    assert subject in answer.answers[0].passage_id
 
 
 def test_a_follow_up_with_nothing_before_asks_what_it_means(assistant: Assistant) -> None:

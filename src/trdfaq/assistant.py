@@ -319,7 +319,7 @@ class Conversation:
         # "hi, quick question: ...", "... thank you": the greeting or thanks is not part of
         # what is asked (it cost 18% of right answers: benchmarks/perturb.py).
         text = _without_courtesies(text, a.courtesies)
-        query, leaned, earlier = self._query(text)
+        query, leaned, asked = self._query(text)
         engine = a.engine
         if (
             not leaned
@@ -327,15 +327,10 @@ class Conversation:
             and not safety.medical_advice  # "should I just stop it?": the notice comes first
             and len(tokenize(text)) <= _FOLLOW_UP_WORDS
             and _refers_back(text)
-            and not engine.subjects_of(query)
+            and not asked
         ):
             return self._which_subject(question, query, footer)
         hits = engine.search(query, k=10)
-        # A follow-up that names a subject of its own ("what about TMS?") asks about that one
-        # (what it asks, "does it affect memory", still comes from before); otherwise about
-        # what was last quoted.
-        own = engine.subjects_of(engine.analyse(text)) if leaned else frozenset()
-        asked = (own or earlier) if leaned else engine.subjects_of(query)
         meaning_of = " ".join([*self.topic.questions, text]) if leaned else text
         found = engine.decide(engine.evidence(text, query, hits, meaning_of, asked))
         settings = engine.corpus.settings
@@ -360,12 +355,14 @@ class Conversation:
 
     def _query(self, text: str) -> tuple[Query, bool, frozenset[str]]:
         """The question's query, with the topic's if it leans on it; whether it does; and the
-        subjects of the passages last quoted (what "it" most likely is)."""
+        subjects it is about: its own, or for a follow-up that names none, those of the
+        passages last quoted (what "it" most likely is)."""
         engine = self.assistant.engine
         query = engine.analyse(text)
+        own = engine.subjects_of(query)
         if not self.topic:
-            return query, False, frozenset()
-        if _refers_back(text) or not query.topical or not engine.subjects_of(query):
+            return query, False, own
+        if _refers_back(text) or not query.topical or not own:
             weight = engine.corpus.settings.context_weight
             previous = engine.analyse(self.topic.questions[0])
             for earlier in self.topic.questions[1:]:
@@ -373,8 +370,10 @@ class Conversation:
             subjects = frozenset(
                 s for p in self.topic.passages for s in self.assistant.passage(p).subjects
             )
-            return query.with_context(previous, weight), True, subjects
-        return query, False, frozenset()
+            # A follow-up that names a subject of its own ("what about TMS?") asks about that
+            # one (what it asks, "does it affect memory", still comes from before).
+            return query.with_context(previous, weight), True, own or subjects
+        return query, False, own
 
     def _quote(
         self, candidate: Candidate, query: Query, others: list[Candidate], folded: bool

@@ -97,24 +97,10 @@ class Classifiers:
         """The models in a folder (default: the ones shipped in the package)."""
         root = folder or Path(str(resources.files("trdfaq").joinpath("data/safety")))
         names = ("tier", "imminent", "other", "language", "advice")
-        models = cls(*(Model.load(root / f"{name}.clf") for name in names))
-        if (
-            len(
-                {
-                    m.buckets
-                    for m in (
-                        models.tier,
-                        models.imminent,
-                        models.other,
-                        models.language,
-                        models.advice,
-                    )
-                }
-            )
-            != 1
-        ):
+        loaded = [Model.load(root / f"{name}.clf") for name in names]
+        if len({model.buckets for model in loaded}) != 1:
             raise ValueError(f"{root}: the safety models must share one feature size")
-        return models
+        return cls(*loaded)
 
     def read(self, text: str) -> Reading:
         """Score a (normalised) message as a whole. Each sentence of a long one is also read
@@ -157,6 +143,7 @@ def windows(text: str) -> list[str]:
                 " ".join(words[i : i + WINDOW_WORDS]) for i in range(0, len(words) - step, step)
             ]
     return [part for part in parts if part.strip()]
+
 
 
 @cache

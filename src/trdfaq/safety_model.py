@@ -145,7 +145,6 @@ def windows(text: str) -> list[str]:
     return [part for part in parts if part.strip()]
 
 
-
 @cache
 def shipped() -> Classifiers:
     """The package's own models, loaded once per process."""

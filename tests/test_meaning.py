@@ -14,8 +14,10 @@ import pytest
 import yaml
 
 from trdfaq import Assistant
-from trdfaq.corpus import Settings, load_corpus
+from trdfaq.corpus import FEATURES, Settings, _load_settings, load_corpus
 from trdfaq.embedding import Embedder, cosine, model_files
+from trdfaq.engine import QUESTION_MODEL
+from trdfaq.errors import CorpusError
 from trdfaq.paths import bundled_corpus_dir
 
 
@@ -198,3 +200,94 @@ def test_a_corpus_without_aspect_labels_is_not_guarded(tiny: Assistant) -> None:
     for question in ("should I oil my bike chain", "should I oil my bike chain?"):
         answer = tiny.ask(question)
         assert answer.answers and answer.answers[0].passage_id == "bicycle-chain", question
+
+
+def _with_setting(corpus: Path, name: str, value: str) -> None:
+    path = corpus / "retrieval.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(
+        "\n".join(f"{name}: {value}" if line.startswith(f"{name}:") else line for line in lines),
+        encoding="utf-8",
+    )
+
+
+def test_the_gate_threshold_in_the_file_decides(tmp_path: Path) -> None:
+    for threshold, answered in (("0.9999", False), ("0.0", True)):
+        corpus = tmp_path / threshold  # (settings are read once per file)
+        shutil.copytree(bundled_corpus_dir(), corpus)
+        _with_setting(corpus, "gate_threshold", threshold)
+        answer = Assistant.load(corpus, use_cache=False).ask("does ECT affect memory?")
+        assert bool(answer.answers) is answered, threshold
+
+
+def test_a_corpus_without_a_question_model_is_not_gated(tmp_path: Path) -> None:
+    # The gate weighs the question model's reading; without the model the passages decide.
+    corpus = tmp_path / "corpus"
+    shutil.copytree(bundled_corpus_dir(), corpus)
+    (corpus / QUESTION_MODEL).unlink()
+    _with_setting(corpus, "gate_threshold", "0.9999")
+    assistant = Assistant.load(corpus, use_cache=False)
+    assert assistant.engine.question_model is None
+    assert assistant.ask("does ECT affect memory?").answers
+
+
+def test_an_unknown_gate_feature_is_named_with_its_file(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(bundled_corpus_dir(), corpus)
+    path = corpus / "retrieval.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("gate:\n", "gate:\n  loudness: 1.0\n"),
+        encoding="utf-8",
+    )
+    with pytest.raises(CorpusError, match=r"unknown gate feature.*loudness") as caught:
+        load_corpus(corpus)
+    assert "retrieval.yaml" in str(caught.value)
+
+
+def test_the_question_model_reads_the_question_alone(assistant: Assistant) -> None:
+    model = assistant.engine.question_model
+    assert model is not None
+    assert set(model.classes) == {"answer", "not_covered", "out_of_scope"}
+    for text in ("does ECT affect memory?", "is ketamine addictive?", "how do I fix my car"):
+        assert sum(model.probabilities(text).values()) == pytest.approx(1.0)
+    # What the articles answer, against what they never say about a subject they discuss,
+    # against a subject they never discuss: the model ranks them in that order.
+    answer = model.probabilities("what is treatment resistant depression")["answer"]
+    missing = model.probabilities("can I drive home after my ketamine infusion")["answer"]
+    elsewhere = model.probabilities("what is the best diet for diabetes")["answer"]
+    assert answer > 0.5 > missing
+    assert answer > elsewhere
+
+
+def test_the_gate_turns_a_question_the_articles_leave_open_into_not_covered(
+    assistant: Assistant,
+) -> None:
+    # The nearest passages speak of ketamine's benefits: quoting them would answer a question
+    # about dependence with a benefit. The question model knows the articles never say.
+    answer = assistant.ask("is ketamine addictive?")
+    assert answer.status == "not_covered"
+    assert not answer.answers
+    assert assistant.ask("how fast does ketamine work?").answers
+
+
+def test_the_cache_does_not_keep_the_question_model(assistant: Assistant) -> None:
+    engine = assistant.engine
+    assert engine.question_model is not None  # loaded
+    assert "question_model" not in engine.__getstate__()
+
+
+def test_fit_decision_rewrites_the_gate_block(tmp_path: Path, monkeypatch) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    fit_decision = pytest.importorskip("fit_decision")
+    root = tmp_path
+    (root / "corpus").mkdir()
+    shutil.copy(bundled_corpus_dir() / "retrieval.yaml", root / "corpus" / "retrieval.yaml")
+    monkeypatch.setattr(fit_decision, "ROOT", root)
+    weights = {"bias": 0.5, **dict.fromkeys(FEATURES, 0.25)}
+    gate = {"bias": -1.0, "best": 0.5, "asks": 2.0, "margin": 0.1}
+    fit_decision.write(weights, [0.0] * 256, 0.4, gate, 0.35)
+    settings = _load_settings.__wrapped__(root / "corpus" / "retrieval.yaml")
+    assert settings.gate == gate
+    assert settings.gate_threshold == 0.35
+    assert settings.answer_threshold == 0.4
+    assert settings.decision == weights

@@ -14,7 +14,7 @@ from .analysis import normalise, tokenize
 from .answer import Answer, Crisis, Quote, Related
 from .cache import cache_key, cached
 from .corpus import Passage
-from .decision import Candidate
+from .decision import Candidate, answerable
 from .engine import Engine
 from .errors import QuestionError
 from .paths import bundled_corpus_dir, bundled_prompts_dir
@@ -332,11 +332,12 @@ class Conversation:
             return self._which_subject(question, query, footer)
         hits = engine.search(query, k=10)
         meaning_of = " ".join([*self.topic.questions, text]) if leaned else text
-        found = engine.decide(engine.evidence(text, query, hits, meaning_of, asked))
+        evidence = engine.evidence(text, query, hits, meaning_of, asked)
+        found = engine.decide(evidence)
         settings = engine.corpus.settings
         limit = top_k or a.top_k
         chosen: list[Candidate] = []
-        if found and query.topical and found[0].probability >= settings.answer_threshold:
+        if query.topical and answerable(found, evidence, settings):
             chosen = [found[0]]
             chosen += [c for c in found[1:] if c.probability >= settings.more_threshold]
             chosen = chosen[:limit]

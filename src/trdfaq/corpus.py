@@ -28,6 +28,8 @@ FEATURES = (  # the decision model's inputs (decision.py documents each)
     "uncovered_share",
 )
 
+GATE_FEATURES = ("best", "asks", "margin")  # the answer gate's inputs (decision.gate_features)
+
 if TYPE_CHECKING:
     from .yamlfile import Record
 
@@ -144,6 +146,10 @@ class Settings:
     # of missing word matter: "addictive" does, "situations" does not).
     decision_words: tuple[float, ...]
     answer_threshold: float
+    # The answer gate (decision.answerable), for a corpus with a question model: its weights
+    # over GATE_FEATURES, and the probability from which the best passage is quoted.
+    gate: dict[str, float]
+    gate_threshold: float
     more_threshold: float
     fold_threshold: float
     corroboration_overlap: float  # shared words for another source to "say the same"
@@ -405,6 +411,15 @@ def _load_settings(path: Path) -> Settings:
             unknown = sorted(set(map(str, record.data)) - {"bias", *FEATURES})
             if unknown:
                 raise record.fail(f"unknown decision feature(s): {', '.join(unknown)}")
+            values[name] = {str(k): record.number(str(k)) for k in record.data}
+            continue
+        if name == "gate":
+            record = Record(top.data[name], path, CorpusError, "gate", top.line)
+            if not isinstance(record.data, dict):
+                raise record.fail("'gate' must map each gate feature to its weight")
+            unknown = sorted(set(map(str, record.data)) - {"bias", *GATE_FEATURES})
+            if unknown:
+                raise record.fail(f"unknown gate feature(s): {', '.join(unknown)}")
             values[name] = {str(k): record.number(str(k)) for k in record.data}
             continue
         if name == "decision_words":

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from operator import mul
 
 from .corpus import FEATURES as CORPUS_FEATURES
-from .corpus import Passage, Settings, Subjects
+from .corpus import GATE_FEATURES, Passage, Settings, Subjects
 from .embedding import Vector
 from .query import Query
 from .retrieval import Hit
@@ -62,6 +62,9 @@ class Evidence:
     meaning: Sequence[tuple[float, float]]  # (text, questions) similarity to each passage
     asked: frozenset[str]  # the subjects it names
     aspects: Mapping[str, float]  # what it asks about them, by probability
+    # How likely the articles are to answer it, read from the question alone (the corpus's
+    # question model: answer / not_covered / out_of_scope); empty without one.
+    kinds: Mapping[str, float]
     word_vector: Callable[[str], Vector | None]
 
 
@@ -93,6 +96,41 @@ def probability(
     if vector is not None and words:
         z += sum(map(mul, words, vector))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1.0 - 1e-4)
+    return math.log(p / (1.0 - p))
+
+
+def gate_features(
+    best: float, second: float, kinds: Mapping[str, float]
+) -> tuple[float, float, float]:
+    """The inputs GATE_FEATURES names: the best candidate's probability (log-odds), the
+    question model's probability that the articles answer the question (log-odds), and how
+    far the best candidate stands above the next."""
+    return (_logit(best), _logit(kinds.get("answer", 0.5)), best - second)
+
+
+def answerable(found: Sequence[Candidate], evidence: Evidence, settings: Settings) -> bool:
+    """Whether the best candidate is quoted as the answer.
+
+    It must reach `answer_threshold`; and where the corpus has a question model, the gate
+    (a logistic model over `gate_features`, fitted by benchmarks/fit_decision.py) must say the
+    question is one the articles answer: a passage near "is ketamine addictive?" is about
+    ketamine, and the question model knows the articles never say whether it is addictive.
+    """
+    if not found or found[0].probability < settings.answer_threshold:
+        return False
+    if not evidence.kinds:
+        return True
+    second = found[1].probability if len(found) > 1 else 0.0
+    values = gate_features(found[0].probability, second, evidence.kinds)
+    weights = settings.gate
+    z = weights.get("bias", 0.0) + sum(
+        weights.get(name, 0.0) * value for name, value in zip(GATE_FEATURES, values, strict=True)
+    )
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))) >= settings.gate_threshold
 
 
 def _uncovered(evidence: Evidence, stems: frozenset[str]) -> list[str]:

@@ -13,7 +13,11 @@ from .decision import Candidate, Evidence, candidates, subjects_of
 from .embedding import Embedder, Vector, cosine
 from .query import Analyzer, Query
 from .retrieval import Concept, Hit, Index
-from .textclf import Model
+from .textclf import Model, features
+
+# A corpus folder may ship a model of the questions its articles answer (the bundled one's:
+# benchmarks/train_questions.py); without one, the passage probabilities alone decide.
+QUESTION_MODEL = "questions.clf"
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ class Engine:
         state.pop("_phrases", None)
         state.pop("_subject_phrases", None)
         state.pop("_field_stems", None)
+        state.pop("question_model", None)
         return state
 
     def subjects_of(self, query: Query) -> frozenset[str]:
@@ -140,22 +145,39 @@ class Engine:
             for s in self.corpus.subjects.subjects
         }
 
+    @cached_property
+    def question_model(self) -> Model | None:
+        """The corpus's model of the questions its articles answer, if it has one."""
+        path = Path(self.corpus.root) / QUESTION_MODEL
+        return Model.load(path) if path.is_file() else None
+
     def evidence(
         self, text: str, query: Query, hits: list[Hit], meaning_of: str, asked: frozenset[str]
     ) -> Evidence:
-        """What the decision weighs for a question (`meaning_of`: the text to embed)."""
+        """What the decision weighs for a question (`meaning_of`: the text to embed, and for a
+        follow-up what the question model reads: "is it safe in pregnancy?" after ECT)."""
         tokens = tuple(
             (word, self.analyzer.stem_of(word))
             for word in tokenize(text)
             if word not in self.analyzer.stopwords and word.isalpha()
         )
+        aspects = aspect_model()
+        found = features(text, aspects.buckets)
+        model = self.question_model
+        if model is None:
+            kinds: dict[str, float] = {}
+        elif meaning_of == text and model.buckets == aspects.buckets:
+            kinds = model.probabilities(found)  # the same features: computed once
+        else:
+            kinds = model.probabilities(meaning_of)
         return Evidence(
             query=query,
             tokens=tokens,
             hits=hits,
             meaning=self.meaning.similarities(self.embed(meaning_of)),
             asked=asked,
-            aspects=aspect_model().probabilities(text),
+            aspects=aspects.probabilities(found),
+            kinds=kinds,
             word_vector=self.meaning.embedder.embed,
         )
 

@@ -264,11 +264,11 @@ def read_corpus_words(corpus_dir: Path | str) -> dict[str, str | tuple[str, ...]
 
     Problems raise CorpusError naming the file and line.
     """
-    from .yamlfile import line_of, top_record  # noqa: PLC0415 - yaml only when there is one
-
     path = Path(corpus_dir) / CORPUS_WORDS_FILE
     if not path.is_file():
         return {}
+    from .yamlfile import line_of, top_record  # noqa: PLC0415 - yaml only when there is one
+
     top = top_record(path, CorpusError, CORPUS_WORDS_FILE)
     _only_at_line(top, path, {*CORPUS_WORDS_REQUIRED, *CORPUS_WORDS_OPTIONAL})
     for key in CORPUS_WORDS_REQUIRED:

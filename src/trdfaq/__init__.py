@@ -6,19 +6,16 @@
 >>> answer.to_dict()["answers"][0]["source"]["title"]
 """
 
-from .gcpause import gc_paused
-
-with gc_paused():  # the collector would walk the classes being made, none of them garbage
-    from .answer import Answer, Crisis, CrisisResource, Quote, Related, SourceRef
-    from .assistant import (
-        MAX_MESSAGE_CHARS,
-        MAX_QUESTION_CHARS,
-        Assistant,
-        Conversation,
-        Topic,
-        validate_question,
-    )
-    from .errors import CorpusError, EvalError, PromptError, QuestionError, TrdfaqError
+from .answer import Answer, Crisis, CrisisResource, Quote, Related, SourceRef
+from .assistant import (
+    MAX_MESSAGE_CHARS,
+    MAX_QUESTION_CHARS,
+    Assistant,
+    Conversation,
+    Topic,
+    validate_question,
+)
+from .errors import CorpusError, EvalError, PromptError, QuestionError, TrdfaqError
 
 __version__ = "0.1.0"
 

@@ -20,7 +20,6 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import TypeVar, cast
 
-from .gcpause import gc_paused
 from .paths import cache_dir
 
 T = TypeVar("T")
@@ -87,7 +86,7 @@ def cached(key: str, build: Callable[[], T], enabled: bool = True) -> T:
 def _load(path: Path, key: str) -> tuple[bool, object]:
     """(True, value) for a readable entry of ours under `key`; (False, None) for anything else."""
     try:
-        with path.open("rb") as handle, gc_paused():  # a third quicker: see gcpause.py
+        with path.open("rb") as handle:
             envelope = pickle.load(handle)  # noqa: S301 - our own file, checked below
     except Exception:  # whatever a damaged file raises, it is a miss
         return False, None

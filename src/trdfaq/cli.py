@@ -200,7 +200,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     question = _read_question(args.question)
     assistant = _load(args, announce=not args.json)  # JSON users get JSON only
     # The index lives as long as this one answer: kept out of the collector's passes, which
-    # would otherwise walk all of it while the answer is worked out (15-20 ms of a cold ask).
+    # would otherwise walk all of it while the answer is worked out (~10 ms of a cold ask).
     gc.freeze()
     answer = assistant.ask(question, region=args.region, top_k=args.top_k)
     if args.json:

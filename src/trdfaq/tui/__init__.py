@@ -21,10 +21,7 @@ def make_app(
 ) -> ChatApp:
     """Build the chat app over an assistant, or over a function that loads one (the chat
     then shows at once that it is getting ready). `region`: a code as --region takes it."""
-    from ..gcpause import gc_paused  # noqa: PLC0415
-
-    with gc_paused():  # Textual's classes: a sixth of its import time is the collector
-        from .app import ChatApp  # noqa: PLC0415 - textual only when the chat is used
+    from .app import ChatApp  # noqa: PLC0415 - textual only when the chat is used
 
     return ChatApp(assistant, region=region, preferences=preferences)
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -20,7 +18,6 @@ from textual.widgets import Footer, Header, Input, LoadingIndicator, OptionList,
 
 from ..assistant import Assistant, Conversation, validate_question
 from ..errors import TrdfaqError
-from ..gcpause import gc_paused
 from ..prompts import Prompts
 from .messages import Answered, Loaded, LoadFailed, SearchFailed
 from .preferences import choose_region, load_preferences, preferences_path, save_preferences
@@ -94,7 +91,6 @@ class ChatApp(App[None]):
         self.failure: TrdfaqError | None = None  # what stopped the chat from starting
         self.busy = False
         self.loaded = False
-        self.starting = ExitStack()  # what is undone once the first screen is shown
         if self.preferences.theme in self.available_themes:
             self.theme = self.preferences.theme
         if not callable(assistant):
@@ -141,29 +137,13 @@ class ChatApp(App[None]):
         yield QuestionInput(self.prompts.placeholder)
         yield Footer()
 
-    def on_load(self) -> None:
-        """Pause the cycle collector until the first screen is shown (see gcpause.py): its
-        styles, rules and widgets are thousands of new objects, none of them garbage."""
-        self.starting.enter_context(gc_paused())
-
     def on_mount(self) -> None:
         """Start loading the assistant if it is not loaded; remember theme changes."""
-        self.call_after_refresh(self.started)
         self.watch(self, "theme", self.theme_changed, init=False)
         if self.loaded:
             self.steady()
         else:
             self.load()
-
-    def started(self) -> None:
-        """The first screen is shown: collect again, leaving out what start-up built (it
-        lives as long as the chat), as `trdfaq serve` does."""
-        gc.freeze()
-        self.starting.close()
-
-    def on_unmount(self) -> None:
-        """Never leave the collector paused (a chat that stopped before its first screen)."""
-        self.starting.close()
 
     def theme_changed(self, theme: str) -> None:
         """Remember the theme chosen (Ctrl+P, "Change theme") for the next run."""

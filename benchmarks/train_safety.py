@@ -54,6 +54,11 @@ C = 10.0  # inverse regularisation (chosen by cross-validation: 1, 3 and 30 did 
 # Targets the thresholds are set for, on cross-validation over training writers.
 HELP_RECALL = 0.97  # crisis and check-in messages that get resources first
 CRISIS_FALSE_ALARMS = 0.03  # ordinary messages wrongly given the full crisis reply
+# A rule's crisis stands unless the classifier gives it less than this (check-in + crisis):
+# when in doubt, the crisis reply. Cross-validation alone chose 0.2 once writers s9 and s10
+# added idioms with laughter ("the paperwork makes me want to die 🙄", labelled ordinary), and
+# a plain "i want to die haha" then lost its crisis reply (P 0.10).
+CONFIRMS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.05)
 CRISIS_KEYS = {"text", "tier", "category", "imminent", "about_other", "lang", "advice"}
 
 
@@ -285,7 +290,7 @@ def choose(probs: np.ndarray, tiers: np.ndarray, rules: np.ndarray) -> Policy:
     help_t = float(np.sort(missed)[allowed]) if allowed < len(missed) else 1.0
     best: tuple[float, Policy] | None = None
     for crisis_t in np.linspace(0.3, 0.99, 70):
-        for confirm in (0.0, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2):
+        for confirm in CONFIRMS:
             policy = Policy(round(help_t, 4), round(float(crisis_t), 4), confirm)
             decided = policy.decide(probs, rules)
             if (decided[tiers == 0] == 2).mean() > CRISIS_FALSE_ALARMS:

@@ -192,8 +192,9 @@ def main() -> None:
                 p[q.guarded] = 0.0
                 probs[i] = p
     grid = [float(t) for t in np.linspace(0.05, 0.95, 91)]
-    guarded = outcomes(qs, probs, grid[0])["refused"]  # (all their candidates ruled out)
-    floor = max(t for t in grid if outcomes(qs, probs, t)["refused"] <= guarded + FLOOR_REFUSED)
+    plain = {t: outcomes(qs, probs, t) for t in grid}  # the candidates alone, at each threshold
+    guarded = plain[grid[0]]["refused"]  # (all their candidates ruled out)
+    floor = max(t for t in grid if plain[t]["refused"] <= guarded + FLOOR_REFUSED)
     print(f"refused by the guards alone: {guarded:.3f}")
     rows = _gate_rows(qs, probs)
     gates = np.zeros(len(qs))
@@ -209,14 +210,7 @@ def main() -> None:
             best = (t, f)
     assert best is not None
     gate_threshold, cv = best
-    alone = max(
-        (
-            outcomes(qs, probs, t)
-            for t in grid
-            if outcomes(qs, probs, t)["refused"] <= guarded + MAX_REFUSED
-        ),
-        key=_score,
-    )
+    alone = max((f for f in plain.values() if f["refused"] <= guarded + MAX_REFUSED), key=_score)
     print("leave-one-file-out, candidates alone at the same refusals:", _rounded(alone))
     print(
         f"leave-one-file-out with the gate (answer_threshold {floor:.2f}, "

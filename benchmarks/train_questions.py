@@ -32,11 +32,11 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from fit_decision import files  # noqa: E402
+from train_aspects import matrix  # noqa: E402 - (the features of both models)
 
 from trdfaq.engine import QUESTION_MODEL  # noqa: E402
-from trdfaq.textclf import features, write_model  # noqa: E402
+from trdfaq.textclf import write_model  # noqa: E402
 
-BUCKETS = 2**16  # as the aspect model's, so that a question's features are computed once
 KINDS = ("answer", "not_covered", "out_of_scope")
 HIDDEN = 16  # one hidden ReLU layer, as the safety tier model's
 # (leave-one-file-out AUC of answered against not covered: logistic 0.93, this 0.94; not-covered
@@ -54,16 +54,6 @@ def labelled() -> tuple[list[str], list[str], list[str]]:
                 kinds.append(item["kind"])
                 groups.append(path.stem)
     return texts, kinds, groups
-
-
-def matrix(texts: list[str]) -> sp.csr_matrix:
-    rows, cols, vals = [], [], []
-    for r, text in enumerate(texts):
-        for c, v in features(text, BUCKETS).items():
-            rows.append(r)
-            cols.append(c)
-            vals.append(v)
-    return sp.csr_matrix((vals, (rows, cols)), shape=(len(texts), BUCKETS))
 
 
 def fit(x: sp.csr_matrix, y: np.ndarray) -> MLPClassifier:

@@ -29,6 +29,8 @@ FEATURES = (  # the decision model's inputs (decision.py documents each)
 )
 
 GATE_FEATURES = ("best", "asks", "margin")  # the answer gate's inputs (decision.gate_features)
+# The settings that are blocks of model weights: what their inputs are called, and which.
+WEIGHTED = {"decision": ("decision feature", FEATURES), "gate": ("gate feature", GATE_FEATURES)}
 
 if TYPE_CHECKING:
     from .yamlfile import Record
@@ -390,6 +392,15 @@ def _load_glossary(path: Path) -> tuple[GlossaryEntry, ...]:
     return tuple(entries)
 
 
+def _weights(record: Record) -> dict[str, float]:
+    """A block of model weights (`decision`, `gate`): a number for `bias` and each input."""
+    what, inputs = WEIGHTED[record.what]
+    unknown = sorted(set(map(str, record.data)) - {"bias", *inputs})
+    if unknown:
+        raise record.fail(f"unknown {what}(s): {', '.join(unknown)}")
+    return {str(k): record.number(str(k)) for k in record.data}
+
+
 @lru_cache(maxsize=8)
 def _load_settings(path: Path) -> Settings:
     from .yamlfile import Record, top_record  # noqa: PLC0415
@@ -404,23 +415,8 @@ def _load_settings(path: Path) -> Settings:
         raise top.fail(f"missing setting(s): {', '.join(missing)} (see the bundled retrieval.yaml)")
     values: dict[str, object] = {}
     for name in names:
-        if name == "decision":
-            record = Record(top.data[name], path, CorpusError, "decision", top.line)
-            if not isinstance(record.data, dict):
-                raise record.fail("'decision' must map each feature to its weight")
-            unknown = sorted(set(map(str, record.data)) - {"bias", *FEATURES})
-            if unknown:
-                raise record.fail(f"unknown decision feature(s): {', '.join(unknown)}")
-            values[name] = {str(k): record.number(str(k)) for k in record.data}
-            continue
-        if name == "gate":
-            record = Record(top.data[name], path, CorpusError, "gate", top.line)
-            if not isinstance(record.data, dict):
-                raise record.fail("'gate' must map each gate feature to its weight")
-            unknown = sorted(set(map(str, record.data)) - {"bias", *GATE_FEATURES})
-            if unknown:
-                raise record.fail(f"unknown gate feature(s): {', '.join(unknown)}")
-            values[name] = {str(k): record.number(str(k)) for k in record.data}
+        if name in WEIGHTED:
+            values[name] = _weights(Record(top.data[name], path, CorpusError, name, top.line))
             continue
         if name == "decision_words":
             weights = top.data[name]

@@ -90,11 +90,20 @@ def probability(
     vector: Vector | None,
 ) -> float:
     """The model's probability for one candidate."""
-    z = weights.get("bias", 0.0) + sum(
-        weights.get(name, 0.0) * value for name, value in zip(FEATURES, features, strict=True)
-    )
+    z = _linear(weights, FEATURES, features)
     if vector is not None and words:
         z += sum(map(mul, words, vector))
+    return _sigmoid(z)
+
+
+def _linear(weights: Mapping[str, float], names: Sequence[str], values: Sequence[float]) -> float:
+    """A logistic model's score: its bias plus each named input times its weight."""
+    return weights.get("bias", 0.0) + sum(
+        weights.get(name, 0.0) * value for name, value in zip(names, values, strict=True)
+    )
+
+
+def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
@@ -126,11 +135,7 @@ def answerable(found: Sequence[Candidate], evidence: Evidence, settings: Setting
         return True
     second = found[1].probability if len(found) > 1 else 0.0
     values = gate_features(found[0].probability, second, evidence.kinds)
-    weights = settings.gate
-    z = weights.get("bias", 0.0) + sum(
-        weights.get(name, 0.0) * value for name, value in zip(GATE_FEATURES, values, strict=True)
-    )
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))) >= settings.gate_threshold
+    return _sigmoid(_linear(settings.gate, GATE_FEATURES, values)) >= settings.gate_threshold
 
 
 def _uncovered(evidence: Evidence, stems: frozenset[str]) -> list[str]:

@@ -326,6 +326,15 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def worker_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds used so far by each direct child of a process (the workers of `--workers
+    2`; the spawn machinery's resource tracker uses next to none)."""
+    with contextlib.suppress(OSError):
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return {int(child): cpu_seconds(int(child)) for child in children}
+    return {}
+
+
 def start_server(workers: int, *options: str) -> tuple[subprocess.Popen[bytes], int]:
     """`trdfaq serve` (with `options`) with the rate limiter on but far above the load; wait
     until it answers."""
@@ -402,11 +411,19 @@ def run(workers: int, args: argparse.Namespace, qs: list[str]) -> list[str]:
         rss = [rss_mb(server.pid)]
         rounds: dict[str, list[Result]] = {"health": [], "ask": []}
         cpu: dict[str, list[float]] = {"health": [], "ask": []}  # server CPU ms per request
+        # How evenly the workers share the load: each one's part of the CPU all of them used
+        # on /api/ask (the kernel hands the one listening socket's connections to whichever
+        # worker accepts first).
+        shares: list[list[float]] = []
         for _ in range(args.rounds):
             for kind in ("health", "ask"):
-                before = cpu_seconds(server.pid)
+                before, per_worker = cpu_seconds(server.pid), worker_cpu(server.pid)
                 result = drive(port, {kind: n}, args.duration, qs)[kind]
                 used = cpu_seconds(server.pid) - before
+                if kind == "ask" and workers > 1:
+                    spent = [t - per_worker.get(w, 0.0) for w, t in worker_cpu(server.pid).items()]
+                    busy = sorted((t for t in spent if t > 0.05), reverse=True)
+                    shares.append([t / sum(busy) for t in busy] if busy else [])
                 rounds[kind].append(result)
                 cpu[kind].append(used * 1000 / max(1.0, result.rate * args.duration))
             rss.append(rss_mb(server.pid))
@@ -432,6 +449,11 @@ def run(workers: int, args: argparse.Namespace, qs: list[str]) -> list[str]:
         + ", ".join(f"{r:.2f}" for r in ratios)
         + ")"
     )
+    if shares:
+        print(
+            "  share of /api/ask CPU per worker, busiest first (each round): "
+            + ", ".join("/".join(f"{x:.2f}" for x in round_) for round_ in shares)
+        )
     print(f"  both: /api/health  {mixed['health'].line()}")
     print(f"        /api/ask     {mixed['ask'].line()}")
     print(

@@ -19,6 +19,7 @@ from trdfaq.embedding import Embedder, cosine, model_files
 from trdfaq.engine import QUESTION_MODEL
 from trdfaq.errors import CorpusError
 from trdfaq.paths import bundled_corpus_dir
+from trdfaq.textclf import features
 
 
 @pytest.fixture(scope="module")
@@ -244,17 +245,26 @@ def test_an_unknown_gate_feature_is_named_with_its_file(tmp_path: Path) -> None:
     assert "retrieval.yaml" in str(caught.value)
 
 
-def test_the_question_model_reads_the_question_alone(assistant: Assistant) -> None:
-    model = assistant.engine.question_model
+def test_the_question_model_reads_the_question_and_its_meaning(assistant: Assistant) -> None:
+    engine = assistant.engine
+    model = engine.question_model
     assert model is not None
     assert set(model.classes) == {"answer", "not_covered", "out_of_scope"}
+    assert model.dense == engine.meaning.embedder.dim  # the embedding, beside the n-grams
+
+    def kinds(text: str) -> dict[str, float]:
+        return model.probabilities(model.inputs(features(text, model.hashed), engine.embed(text)))
+
     for text in ("does ECT affect memory?", "is ketamine addictive?", "how do I fix my car"):
-        assert sum(model.probabilities(text).values()) == pytest.approx(1.0)
+        assert sum(kinds(text).values()) == pytest.approx(1.0)
+        query = engine.analyse(text)
+        found = engine.evidence(text, query, engine.search(query), text, frozenset())
+        assert found.kinds == kinds(text)  # what the decision is given
     # What the articles answer, against what they never say about a subject they discuss,
     # against a subject they never discuss: the model ranks them in that order.
-    answer = model.probabilities("what is treatment resistant depression")["answer"]
-    missing = model.probabilities("can I drive home after my ketamine infusion")["answer"]
-    elsewhere = model.probabilities("what is the best diet for diabetes")["answer"]
+    answer = kinds("what is treatment resistant depression")["answer"]
+    missing = kinds("can I drive home after my ketamine infusion")["answer"]
+    elsewhere = kinds("what is the best diet for diabetes")["answer"]
     assert answer > 0.5 > missing
     assert answer > elsewhere
 

@@ -136,3 +136,45 @@ def test_scoring_a_message_imports_no_numpy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_dense_inputs_are_read_beside_the_hashed_features(tmp_path: Path) -> None:
+    # The question model reads a question's embedding after its hashed features: dense input
+    # i is row `hashed + i` of the first layer, and a text alone is hashed as before.
+    rng = random.Random(7)
+    hashed, dense, hidden, classes = 257, 4, 3, ("a", "b", "c")
+    first = [[rng.uniform(-3, 3) for _ in range(hidden)] for _ in range(hashed + dense)]
+    second = [[rng.uniform(-3, 3) for _ in range(len(classes))] for _ in range(hidden)]
+    layers = [(first, [0.1, -0.2, 0.3]), (second, [0.0, 0.5, -0.5])]
+    path = tmp_path / "dense.clf"
+    write_model(path, classes, layers, dense=dense)
+    model = Model.load(path)
+    assert (model.buckets, model.hashed, model.dense) == (hashed + dense, hashed, dense)
+    text, vector = "is ketamine addictive?", [0.5, 0.0, -1.0, 2.0]
+    found = features(text, model.hashed)
+    inputs = model.inputs(found, vector)
+    assert inputs == {**found, hashed: 0.5, hashed + 2: -1.0, hashed + 3: 2.0}
+    assert model.inputs(found, None) == found  # no known word: the dense inputs are zeros
+    assert model.logits(text) == model.logits(found)
+    # Each dense input moves the hidden layer by its value times its row, as a feature does.
+    stored = [struct.unpack("<3e", struct.pack("<3e", *row)) for row in first]
+    biases = struct.unpack("<3e", struct.pack("<3e", 0.1, -0.2, 0.3))
+    layer = [
+        biases[u] + sum(v * stored[slot][u] for slot, v in inputs.items()) for u in range(hidden)
+    ]
+    out_w = [struct.unpack("<3e", struct.pack("<3e", *row)) for row in second]
+    out = list(struct.unpack("<3e", struct.pack("<3e", 0.0, 0.5, -0.5)))
+    for unit, activation in enumerate(layer):
+        if activation > 0:
+            out = [o + activation * w for o, w in zip(out, out_w[unit], strict=True)]
+    assert all(abs(a - b) <= 1e-9 for a, b in zip(model.logits(inputs), out, strict=True))
+    with pytest.raises(ValueError, match="expects 4 dense inputs, got 3"):
+        model.inputs(found, vector[:3])
+
+
+def test_a_model_written_without_dense_inputs_reads_none(tmp_path: Path) -> None:
+    path = tmp_path / "plain.clf"
+    write_model(path, ("a",), [([[1.0]] * 17, [0.0])], binary=True)
+    model = Model.load(path)
+    assert (model.dense, model.hashed) == (0, 17)
+    assert model.inputs({3: 1.0}, [0.5, 0.5]) == {3: 1.0}

@@ -165,18 +165,21 @@ class Engine:
         )
         aspects = aspect_model()
         found = features(text, aspects.buckets)
+        vector = self.embed(meaning_of)
         model = self.question_model
         if model is None:
             kinds: dict[str, float] = {}
-        elif meaning_of == text and model.buckets == aspects.buckets:
-            kinds = model.probabilities(found)  # the same features: computed once
         else:
-            kinds = model.probabilities(meaning_of)
+            # The question model reads the hashed features (the aspect model's, when they are
+            # the same: computed once) and, if it was trained with them, the embedding.
+            same = meaning_of == text and model.hashed == aspects.buckets
+            hashed = found if same else features(meaning_of, model.hashed)
+            kinds = model.probabilities(model.inputs(hashed, vector))
         return Evidence(
             query=query,
             tokens=tokens,
             hits=hits,
-            meaning=self.meaning.similarities(self.embed(meaning_of)),
+            meaning=self.meaning.similarities(vector),
             asked=asked,
             aspects=aspects.probabilities(found),
             kinds=kinds,

@@ -76,7 +76,9 @@ def features(text: str, buckets: int) -> dict[int, float]:
 class Model:
     """A logistic model over hashed features, with an optional hidden layer (ReLU).
 
-    The file: a magic line, a JSON header line ({classes, buckets, hidden, binary, meta}),
+    The file: a magic line, a JSON header line ({classes, buckets, hidden, binary, meta} and,
+    for a model that also reads `dense` numbers beside the hashed features, such as a
+    sentence embedding, `dense`: their inputs are the last `dense` of the `buckets` rows),
     then little-endian float16 numbers: the first layer, `buckets` rows of `width` weights
     (width = hidden units, or the number of outputs with no hidden layer), its `width`
     biases; with a hidden layer, then `hidden` rows of one weight per output and the
@@ -90,6 +92,21 @@ class Model:
     binary: bool
     meta: Mapping[str, object]
     offset: int
+    dense: int = 0
+
+    @property
+    def hashed(self) -> int:
+        """How many of the inputs are hashed features (`features(text, model.hashed)`)."""
+        return self.buckets - self.dense
+
+    def inputs(self, found: Mapping[int, float], dense: Sequence[float] | None) -> dict[int, float]:
+        """A text's hashed features and its dense numbers as one set of inputs (no dense
+        numbers, as for a text with no known word: all zeros)."""
+        if not self.dense or dense is None:
+            return dict(found)
+        if len(dense) != self.dense:
+            raise ValueError(f"{self.path}: expects {self.dense} dense inputs, got {len(dense)}")
+        return {**found, **{self.hashed + i: v for i, v in enumerate(dense) if v}}
 
     @property
     def outputs(self) -> int:
@@ -117,6 +134,7 @@ class Model:
             binary=bool(header["binary"]),
             meta=header.get("meta", {}),
             offset=end + 1,
+            dense=int(header.get("dense", 0)),
         )
         numbers = (model.buckets + 1) * model.width
         if model.hidden:
@@ -126,8 +144,9 @@ class Model:
         return model
 
     def logits(self, text: str | Mapping[int, float]) -> list[float]:
-        """Raw output scores of a text (or of its `features` for this model's buckets)."""
-        found = features(text, self.buckets) if isinstance(text, str) else text
+        """Raw output scores of a text (or of its `inputs`: `features` for `hashed` buckets,
+        and the dense numbers of a model that reads them, which a text alone lacks)."""
+        found = features(text, self.hashed) if isinstance(text, str) else text
         table, width = _mapped(self.path), self.width
         row = struct.Struct(f"<{width}e").unpack_from
         first_bias = self.offset + 2 * width * self.buckets
@@ -195,9 +214,11 @@ def write_model(
     *,
     binary: bool = False,
     meta: Mapping[str, object] | None = None,
+    dense: int = 0,
 ) -> None:
     """Write a model: `layers` is [(weights, biases)] of one or two layers, weights as rows
-    (one per input: buckets rows for the first layer, then one per hidden unit)."""
+    (one per input: buckets rows for the first layer, the last `dense` of them for dense
+    numbers, then one per hidden unit)."""
     if not 1 <= len(layers) <= 2:
         raise ValueError("a model has one or two layers")
     buckets, hidden = len(layers[0][0]), len(layers[0][1]) if len(layers) == 2 else 0
@@ -208,6 +229,8 @@ def write_model(
         "binary": binary,
         "meta": dict(meta or {}),
     }
+    if dense:
+        header["dense"] = dense
     with path.open("wb") as handle:
         handle.write(_MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n")
         for weights, biases in layers:

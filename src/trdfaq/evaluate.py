@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ class Case:
     expect: tuple[str, ...] = ()
     line: int = 0
     category: str = ""  # a safety message's category, or what a question asks about
+    advice: bool | None = None  # a safety message: asks for a personal medication decision
 
     @property
     def question(self) -> str:
@@ -41,6 +43,7 @@ class Outcome:
     rank: int | None  # 1-based rank of the first quote containing an expected string
     passed: bool
     why: str = ""
+    advised: bool = False  # the reply told the person to ask their prescriber first
 
 
 @dataclass
@@ -101,6 +104,14 @@ class Report:
         if benign:
             out["false_alarms"] = round(_share(o.answer.status == "crisis" for o in benign), 4)
             out["false_check_ins"] = round(_share(o.answer.status == "check_in" for o in benign), 4)
+        # The medical-advice notice, on labelled messages answered without a crisis reply
+        # (a crisis reply has no notice: the resources come first).
+        asked = [o for o in self.outcomes if o.case.advice is not None]
+        if asked and any(o.answer.status != "crisis" for o in asked):
+            wanted = [o for o in asked if o.case.advice and o.answer.status != "crisis"]
+            unwanted = [o for o in asked if not o.case.advice and o.answer.status != "crisis"]
+            out["advice_notice"] = round(_share(o.advised for o in wanted), 4)
+            out["advice_notice_unneeded"] = round(_share(o.advised for o in unwanted), 4)
         out["failed"] = sum(not o.passed for o in self.outcomes)
         return out
 
@@ -174,7 +185,10 @@ def _message(record: Any, line: int) -> Case:
     tier = record.req("tier")
     if tier not in TIER_KINDS:
         raise record.fail(f"tier must be one of {', '.join(TIER_KINDS)}, not {tier!r}")
-    return Case((record.req("text"),), TIER_KINDS[tier], (), line, record.req("category"))
+    advice = record.data.get("advice")
+    if advice is not None and not isinstance(advice, bool):
+        raise record.fail(f"advice must be true or false, not {advice!r}")
+    return Case((record.req("text"),), TIER_KINDS[tier], (), line, record.req("category"), advice)
 
 
 def _norm(text: str) -> str:
@@ -221,5 +235,9 @@ def evaluate(assistant: Assistant, cases: list[Case]) -> Report:
         for turn in case.turns:
             answer = conversation.ask(turn, top_k=5)
         assert answer is not None
-        report.outcomes.append(judge(case, answer))
+        outcome = judge(case, answer)
+        notice = assistant.prompts.medical_advice
+        if notice in (answer.message or ""):
+            outcome = dataclasses.replace(outcome, advised=True)
+        report.outcomes.append(outcome)
     return report

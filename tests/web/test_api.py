@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import json
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -16,10 +19,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from trdfaq import MAX_QUESTION_CHARS, QuestionError, validate_question
+from trdfaq import MAX_QUESTION_CHARS, QuestionError, TrdfaqError, validate_question
 from trdfaq.prompts import LABELS
 from trdfaq.web.ratelimit import RateLimiter
-from trdfaq.web.server import bind_socket
+from trdfaq.web.server import bind_socket, bind_sockets
 
 from .conftest import Server, Site, run_server
 
@@ -366,6 +369,93 @@ class TestWorkers:
             while srv.log().count("Application startup complete") < 2:
                 assert time.monotonic() < deadline, srv.log()
                 time.sleep(0.1)
+
+
+def _listening_inodes(port: int) -> set[str]:
+    """The socket inodes listening on a TCP port (/proc/net/tcp and tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                found.add(fields[9])
+    return found
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    return inodes
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a socket each on Linux only")
+def test_each_worker_listens_on_its_own_socket(server_dir: Path) -> None:
+    # One queue of connections per worker, so the kernel spreads them evenly: on one shared
+    # socket, a burst of connections all went to whichever worker accepted first.
+    with run_server(server_dir, "--workers", "2") as srv:
+        port = int(srv.url.rsplit(":", 1)[1])
+        deadline = time.monotonic() + 30
+        while srv.log().count("Application startup complete") < 2:
+            assert time.monotonic() < deadline, srv.log()
+            time.sleep(0.1)
+        children = Path(f"/proc/{srv.process.pid}/task/{srv.process.pid}/children").read_text()
+        listening = _listening_inodes(port)
+        held = [_socket_inodes(int(pid)) & listening for pid in children.split()]
+        workers = [inodes for inodes in held if inodes]
+        assert len(listening) == 2
+        assert len(workers) == 2
+        assert all(len(inodes) == 1 for inodes in workers)
+        assert workers[0] != workers[1]
+        for _ in range(10):  # and every connection is answered, whichever queue it joins
+            assert srv.request("/api/health").status == 200
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a socket each on Linux only")
+def test_a_worker_that_dies_is_replaced_on_its_own_socket(server_dir: Path) -> None:
+    # Its socket keeps its share of new connections: they must wait for the replacement,
+    # not hang on a socket nobody accepts from.
+    with run_server(server_dir, "--workers", "2") as srv:
+        port = int(srv.url.rsplit(":", 1)[1])
+        deadline = time.monotonic() + 30
+        while srv.log().count("Application startup complete") < 2:
+            assert time.monotonic() < deadline, srv.log()
+            time.sleep(0.1)
+        parent = srv.process.pid
+        listening = _listening_inodes(port)
+
+        def workers() -> dict[int, set[str]]:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+            held = {int(pid): _socket_inodes(int(pid)) & listening for pid in children}
+            return {pid: inodes for pid, inodes in held.items() if inodes}
+
+        before = workers()
+        victim, its_socket = next(iter(before.items()))
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while srv.log().count("Application startup complete") < 3:
+            assert time.monotonic() < deadline, srv.log()
+            time.sleep(0.1)
+        after = workers()
+        assert victim not in after
+        assert sorted(map(sorted, after.values())) == sorted(map(sorted, before.values()))
+        assert its_socket in after.values()  # the replacement took the dead worker's socket
+        for _ in range(20):  # fresh connections, hashed over both sockets: all answered
+            assert srv.request("/api/health").status == 200
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="no SO_REUSEPORT here")
+def test_a_port_already_in_use_is_an_error_not_shared() -> None:
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(TrdfaqError, match=f"cannot listen on 127.0.0.1:{port}"):
+            bind_sockets("127.0.0.1", port, 2)
 
 
 def test_accepted_connections_get_tcp_nodelay() -> None:

@@ -6,7 +6,7 @@ The model reads a question alone and says how likely the five articles are to an
 `answer` (they do), `not_covered` (they discuss its subject, not what is asked: "is ketamine
 addictive?"), `out_of_scope` (they don't discuss it). It is this corpus's knowledge of what its
 articles leave out, learned from questions people wrote after reading the articles, so it
-holds for wordings nobody wrote down: 2,000 questions from the labelled files fit_decision.py
+holds for wordings nobody wrote down: 2,500 questions from the labelled files fit_decision.py
 uses (tests/data/*.yaml and tests/data/retrieval/train/*.yaml; the blind sets under
 tests/data/blind/ never). Whether a question is answered is then decided from it and the best
 passage's probability together (decision.py `answerable`; fit_decision.py fits that).

@@ -178,3 +178,10 @@ def test_a_model_written_without_dense_inputs_reads_none(tmp_path: Path) -> None
     model = Model.load(path)
     assert (model.dense, model.hashed) == (0, 17)
     assert model.inputs({3: 1.0}, [0.5, 0.5]) == {3: 1.0}
+
+
+def test_a_header_with_more_dense_inputs_than_rows_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "broken.clf"
+    write_model(path, ("a",), [([[1.0]] * 4, [0.0])], binary=True, dense=4)
+    with pytest.raises(ValueError, match="4 dense inputs of 4"):
+        Model.load(path)

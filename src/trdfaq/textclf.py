@@ -136,6 +136,8 @@ class Model:
             offset=end + 1,
             dense=int(header.get("dense", 0)),
         )
+        if not 0 <= model.dense < model.buckets:
+            raise ValueError(f"{path}: {model.dense} dense inputs of {model.buckets}")
         numbers = (model.buckets + 1) * model.width
         if model.hidden:
             numbers += (model.hidden + 1) * model.outputs

@@ -412,8 +412,8 @@ def run(workers: int, args: argparse.Namespace, qs: list[str]) -> list[str]:
         rounds: dict[str, list[Result]] = {"health": [], "ask": []}
         cpu: dict[str, list[float]] = {"health": [], "ask": []}  # server CPU ms per request
         # How evenly the workers share the load: each one's part of the CPU all of them used
-        # on /api/ask (the kernel hands the one listening socket's connections to whichever
-        # worker accepts first).
+        # on /api/ask (with a socket each, the kernel spreads the connections; on one shared
+        # socket, they go to whichever worker accepts first).
         shares: list[list[float]] = []
         for _ in range(args.rounds):
             for kind in ("health", "ask"):

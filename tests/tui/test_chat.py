@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 from textual.content import Content
 from textual.geometry import Region
@@ -12,7 +13,7 @@ from textual.widgets import Collapsible, Static
 
 from trdfaq import Assistant, Quote
 from trdfaq.tui import make_app
-from trdfaq.tui.app import ChatApp
+from trdfaq.tui.app import PLACED_WITHIN, ChatApp
 from trdfaq.tui.crisis import CrisisPanel
 from trdfaq.tui.quotes import QuoteBlock, SourceLink
 from trdfaq.tui.screens import CrisisScreen, HelpScreen, SourceScreen
@@ -602,3 +603,25 @@ async def test_check_in_shows_resources_and_question_first_then_the_answer(
         quotes = [p for p in parts if isinstance(p, QuoteBlock)]
         assert quotes and all(parts.index(q) > 0 for q in quotes)
         assert panel.region.y >= 0  # the panel, not the answer, is what shows first
+
+
+async def test_the_question_box_never_stays_locked_if_the_answer_is_not_placed(
+    assistant: Assistant, monkeypatch
+) -> None:
+    # The next question waits until the answer is laid out (AnswerView.Placed, from its first
+    # resize); should that never be seen, the app takes the next question a second later.
+    monkeypatch.setattr(AnswerView, "on_resize", lambda self, event: None)
+    app = make_app(assistant)
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(QuestionInput).focus()
+        app.query_one(QuestionInput).value = "What is rTMS?"
+        await pilot.press("enter")
+        deadline = time.monotonic() + 10
+        while not app.query(AnswerView) and time.monotonic() < deadline:
+            await pilot.pause(0.01)
+        assert app.query(AnswerView), "no answer shown"
+        assert app.busy  # shown, never placed
+        await pilot.pause(PLACED_WITHIN + 0.5)
+        assert not app.busy
+        await ask(pilot, "Does ECT affect memory?")  # and the next question is taken
+        assert app.query(Turn).last().question == "Does ECT affect memory?"

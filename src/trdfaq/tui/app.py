@@ -34,6 +34,7 @@ from .widgets import (
 
 # Shown while the assistant loads, before prompts/ is read (it is read with the index).
 LOADING = "Getting the articles ready…"
+PLACED_WITHIN = 1.0  # seconds: an answer is taken as shown by then, laid out or not
 # Keys handled by widgets rather than the app, for the help screen: key, label saying what it does.
 WIDGET_KEYS = [
     ("Enter", "key_enter"),
@@ -221,15 +222,27 @@ class ChatApp(App[None]):
             return
         self.query_one(DisclaimerBar).show(message.answer.disclaimer)
         await turn.show(message.answer)  # then AnswerView.Placed, once it is laid out
+        # Should that message never come (its first resize seen before the view listened),
+        # the question box must not stay locked: take the next question in a second anyway.
+        self.set_timer(PLACED_WITHIN, lambda: self.place(turn))
 
     @on(AnswerView.Placed)
     def answer_placed(self, message: AnswerView.Placed) -> None:
         """Bring a newly laid out answer's turn to the top; then take the next question."""
         turn = message.view.parent
-        if isinstance(turn, Turn) and turn.is_attached:
-            transcript = self.query_one(Transcript)
-            transcript.scroll_to_widget(turn, top=True, animate=False, immediate=True)
-            self.ready()
+        if isinstance(turn, Turn):
+            self.place(turn)
+
+    def place(self, turn: Turn) -> None:
+        """Bring an answered turn to the top and take the next question, if it is still the
+        turn being answered (not cleared, not followed by another question)."""
+        if not (self.busy and turn.is_attached and self.query(Turn).last() is turn):
+            return
+        if not turn.query(AnswerView):
+            return  # not shown yet
+        transcript = self.query_one(Transcript)
+        transcript.scroll_to_widget(turn, top=True, animate=False, immediate=True)
+        self.ready()
 
     def ready(self) -> None:
         """The answer is shown and in view: the next question may come."""

@@ -104,6 +104,13 @@ class Server(Client):
             time.sleep(0.05)
         raise AssertionError(f"{text!r} never appeared in the server log:\n{self.log()}")
 
+    def wait_for_workers(self, count: int, timeout: float = 60.0) -> None:
+        """Wait until `count` worker processes (started ones and replacements) are serving."""
+        deadline = time.monotonic() + timeout
+        while self.log().count("Application startup complete") < count:
+            assert time.monotonic() < deadline, self.log()
+            time.sleep(0.1)
+
 
 def _lower(headers: Any) -> dict[str, str]:
     return {name.lower(): value for name, value in headers.items()}

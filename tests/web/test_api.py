@@ -365,10 +365,7 @@ class TestWorkers:
         with run_server(server_dir, "--workers", "2") as srv:
             assert srv.ask("What is rTMS?").json()["status"] == "answered"
             assert srv.request("/api/health").json()["status"] == "ok"
-            deadline = time.monotonic() + 30
-            while srv.log().count("Application startup complete") < 2:
-                assert time.monotonic() < deadline, srv.log()
-                time.sleep(0.1)
+            srv.wait_for_workers(2)
 
 
 def _listening_inodes(port: int) -> set[str]:
@@ -392,21 +389,23 @@ def _socket_inodes(pid: int) -> set[str]:
     return inodes
 
 
+def _worker_sockets(srv: Server) -> dict[int, set[str]]:
+    """Each worker process of a server, with the listening sockets on its port it holds."""
+    listening = _listening_inodes(int(srv.url.rsplit(":", 1)[1]))
+    parent = srv.process.pid
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    held = {int(pid): _socket_inodes(int(pid)) & listening for pid in children}
+    return {pid: inodes for pid, inodes in held.items() if inodes}
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a socket each on Linux only")
 def test_each_worker_listens_on_its_own_socket(server_dir: Path) -> None:
     # One queue of connections per worker, so the kernel spreads them evenly: on one shared
     # socket, a burst of connections all went to whichever worker accepted first.
     with run_server(server_dir, "--workers", "2") as srv:
-        port = int(srv.url.rsplit(":", 1)[1])
-        deadline = time.monotonic() + 30
-        while srv.log().count("Application startup complete") < 2:
-            assert time.monotonic() < deadline, srv.log()
-            time.sleep(0.1)
-        children = Path(f"/proc/{srv.process.pid}/task/{srv.process.pid}/children").read_text()
-        listening = _listening_inodes(port)
-        held = [_socket_inodes(int(pid)) & listening for pid in children.split()]
-        workers = [inodes for inodes in held if inodes]
-        assert len(listening) == 2
+        srv.wait_for_workers(2)
+        workers = list(_worker_sockets(srv).values())
+        assert len(_listening_inodes(int(srv.url.rsplit(":", 1)[1]))) == 2
         assert len(workers) == 2
         assert all(len(inodes) == 1 for inodes in workers)
         assert workers[0] != workers[1]
@@ -419,27 +418,12 @@ def test_a_worker_that_dies_is_replaced_on_its_own_socket(server_dir: Path) -> N
     # Its socket keeps its share of new connections: they must wait for the replacement,
     # not hang on a socket nobody accepts from.
     with run_server(server_dir, "--workers", "2") as srv:
-        port = int(srv.url.rsplit(":", 1)[1])
-        deadline = time.monotonic() + 30
-        while srv.log().count("Application startup complete") < 2:
-            assert time.monotonic() < deadline, srv.log()
-            time.sleep(0.1)
-        parent = srv.process.pid
-        listening = _listening_inodes(port)
-
-        def workers() -> dict[int, set[str]]:
-            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
-            held = {int(pid): _socket_inodes(int(pid)) & listening for pid in children}
-            return {pid: inodes for pid, inodes in held.items() if inodes}
-
-        before = workers()
+        srv.wait_for_workers(2)
+        before = _worker_sockets(srv)
         victim, its_socket = next(iter(before.items()))
         os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while srv.log().count("Application startup complete") < 3:
-            assert time.monotonic() < deadline, srv.log()
-            time.sleep(0.1)
-        after = workers()
+        srv.wait_for_workers(3)
+        after = _worker_sockets(srv)
         assert victim not in after
         assert sorted(map(sorted, after.values())) == sorted(map(sorted, before.values()))
         assert its_socket in after.values()  # the replacement took the dead worker's socket

@@ -102,10 +102,7 @@ def workers(server_dir: Path) -> Iterator[Server]:
     with run_server(
         server_dir, "--workers", "2", "--rate-limit", "0", env={"TRDFAQ_SECRET": SECRET}
     ) as srv:
-        deadline = time.monotonic() + 60
-        while srv.log().count("Application startup complete") < 2:
-            assert time.monotonic() < deadline, srv.log()
-            time.sleep(0.1)
+        srv.wait_for_workers(2)
         yield srv
 
 

@@ -229,6 +229,7 @@ def judge(case: Case, answer: Answer) -> Outcome:
 def evaluate(assistant: Assistant, cases: list[Case]) -> Report:
     """Run every case (conversations turn by turn) and judge the last turn."""
     report = Report()
+    notice = assistant.prompts.medical_advice
     for case in cases:
         conversation = assistant.conversation()
         answer = None
@@ -236,7 +237,6 @@ def evaluate(assistant: Assistant, cases: list[Case]) -> Report:
             answer = conversation.ask(turn, top_k=5)
         assert answer is not None
         outcome = judge(case, answer)
-        notice = assistant.prompts.medical_advice
         if notice in (answer.message or ""):
             outcome = dataclasses.replace(outcome, advised=True)
         report.outcomes.append(outcome)

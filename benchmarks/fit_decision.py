@@ -86,11 +86,7 @@ def questions(assistant: Assistant) -> list[Question]:
             if kind not in {"answer", "out_of_scope", "not_covered"} or "question" not in item:
                 continue
             text = item["question"]
-            query = engine.analyse(text)
-            hits = engine.search(query, k=10)
-            found = engine.decide(
-                engine.evidence(text, query, hits, text, engine.subjects_of(query))
-            )
+            found = engine.rank(text)  # as the assistant ranks them
             if not found:
                 continue
             wanted = [_norm(e) for e in item.get("expect", [])]

@@ -23,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from trdfaq.analysis import question_weighted  # noqa: E402
 from trdfaq.textclf import features, write_model  # noqa: E402
 
 BUCKETS = 2**16
@@ -44,9 +45,11 @@ def load() -> tuple[list[str], list[str], list[str]]:
 
 
 def matrix(texts: list[str]) -> sp.csr_matrix:
+    """The hashed features of each text, read as the assistant reads a question (a message
+    of several sentences with its asking sentences again: analysis.question_weighted)."""
     rows, cols, vals = [], [], []
     for r, text in enumerate(texts):
-        for c, v in features(text, BUCKETS).items():
+        for c, v in features(question_weighted(text), BUCKETS).items():
             rows.append(r)
             cols.append(c)
             vals.append(v)

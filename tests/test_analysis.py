@@ -15,6 +15,7 @@ from trdfaq.analysis import (
     Speller,
     Stemmer,
     edit_distance,
+    question_weighted,
     snowball_stem,
     stem_table,
     stopwords,
@@ -213,3 +214,33 @@ def test_snowball_is_loaded_without_the_rest_of_nltk() -> None:
         [sys.executable, "-c", _LEAN_SNOWBALL], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize(
+    ("text", "weighted"),
+    [
+        ("what is TMS?", "what is TMS?"),  # one sentence: as it is
+        (
+            "My husband tried three pills. His doctor mentioned ketamine. How does that work?",
+            "My husband tried three pills. His doctor mentioned ketamine. How does that work?"
+            "\nHow does that work?",
+        ),
+        (  # every asking sentence, in order
+            "Is ECT safe? My mum is 78. Will it affect her memory? Thanks",
+            "Is ECT safe? My mum is 78. Will it affect her memory? Thanks"
+            "\nIs ECT safe?\nWill it affect her memory?",
+        ),
+        (  # no question mark: the last sentence is what is asked
+            "my son drinks a lot. his meds never work. could that be part of it",
+            "my son drinks a lot. his meds never work. could that be part of it"
+            "\ncould that be part of it",
+        ),
+    ],
+)
+def test_what_a_message_asks_weighs_twice_its_story(text: str, weighted: str) -> None:
+    assert question_weighted(text) == weighted
+
+
+@given(st.text(max_size=300))
+def test_question_weighting_keeps_the_whole_message(text: str) -> None:
+    assert question_weighted(text).startswith(text)

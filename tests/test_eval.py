@@ -96,13 +96,15 @@ def test_out_of_scope_questions_sharing_the_corpus_words_are_mostly_refused(
     # fit_decision.py), so their rejections, 1.0 on each, are no estimate: the blind sets'
     # first runs in benchmarks/README.md are. (blind4 lost "can a dna test tell which
     # antidepressant will work for me" from its first 3 quotes when the decision was refitted
-    # with q4 and q5; blind3 one of its 28 when the question model got its hidden layer.)
+    # with q4 and q5; blind3 one of its 28 when the question model got its hidden layer;
+    # blind5, 0.83 -> 0.80, a long carer's message ending "is it worth getting another
+    # doctors view first" when the asking sentences of a message were weighted twice.)
     [
         ("blind", 0.91, 0.03, 0.9),
         ("blind2", 0.92, 0.0, 0.9),
         ("blind3", 0.89, 0.0, 0.9),
         ("blind4", 0.96, 0.0, 0.9),
-        ("blind5", 0.83, 0.0, 0.9),
+        ("blind5", 0.79, 0.0, 0.9),
         ("blind6", 0.96, 0.0, 0.9),
         ("blind7", 0.93, 0.0, 0.9),
     ],

@@ -15,6 +15,7 @@ import yaml
 
 from trdfaq import Assistant
 from trdfaq.corpus import FEATURES, Settings, _load_settings, load_corpus
+from trdfaq.decision import candidate_inputs
 from trdfaq.embedding import Embedder, cosine, model_files
 from trdfaq.engine import QUESTION_MODEL
 from trdfaq.errors import CorpusError
@@ -245,21 +246,29 @@ def test_an_unknown_gate_feature_is_named_with_its_file(tmp_path: Path) -> None:
     assert "retrieval.yaml" in str(caught.value)
 
 
-def test_the_question_model_reads_the_question_and_its_meaning(assistant: Assistant) -> None:
+def test_the_question_model_reads_the_question_its_meaning_and_its_best_passages(
+    assistant: Assistant,
+) -> None:
     engine = assistant.engine
     model = engine.question_model
     assert model is not None
     assert set(model.classes) == {"answer", "not_covered", "out_of_scope"}
-    assert model.dense == engine.meaning.embedder.dim  # the embedding, beside the n-grams
+    count = model.meta["candidates"]
+    assert count == 2
+    # The embedding, then the decision's features of the two best candidates.
+    assert model.dense == engine.meaning.embedder.dim + count * len(FEATURES)
 
     def kinds(text: str) -> dict[str, float]:
-        return model.probabilities(model.inputs(features(text, model.hashed), engine.embed(text)))
+        query = engine.analyse(text)
+        evidence = engine.evidence(text, query, engine.search(query), text, frozenset())
+        found = engine.decide(evidence)
+        dense = [*engine.embed(text), *found[0].features, *found[1].features]
+        expected = model.probabilities(model.inputs(features(text, model.hashed), dense))
+        assert engine.kinds(evidence, found) == expected  # what the gate is given
+        return expected
 
     for text in ("does ECT affect memory?", "is ketamine addictive?", "how do I fix my car"):
         assert sum(kinds(text).values()) == pytest.approx(1.0)
-        query = engine.analyse(text)
-        found = engine.evidence(text, query, engine.search(query), text, frozenset())
-        assert found.kinds == kinds(text)  # what the decision is given
     # What the articles answer, against what they never say about a subject they discuss,
     # against a subject they never discuss: the model ranks them in that order.
     answer = kinds("what is treatment resistant depression")["answer"]
@@ -267,6 +276,11 @@ def test_the_question_model_reads_the_question_and_its_meaning(assistant: Assist
     elsewhere = kinds("what is the best diet for diabetes")["answer"]
     assert answer > 0.5 > missing
     assert answer > elsewhere
+
+
+def test_fewer_candidates_than_the_question_model_reads_are_padded_with_zeros() -> None:
+    assert candidate_inputs([], 2) == [0.0] * (2 * len(FEATURES))
+    assert candidate_inputs([], 0) == []
 
 
 def test_the_gate_turns_a_question_the_articles_leave_open_into_not_covered(
@@ -301,3 +315,28 @@ def test_fit_decision_rewrites_the_gate_block(tmp_path: Path, monkeypatch) -> No
     assert settings.gate_threshold == 0.35
     assert settings.answer_threshold == 0.4
     assert settings.decision == weights
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does ECT hurt your memory?",
+        "does ECT affect your memory?",
+        pytest.param(
+            "can ECT cause memory loss",
+            # Known defect: the training questions "can X cause Y?" are nearly all not covered
+            # ("can TMS cause seizures?", "does ECT cause permanent memory loss?", whose best
+            # passage matches as well as this one's), and the model reads the words more than
+            # the passage. Strict: when it is answered, this test says so.
+            marks=pytest.mark.xfail(strict=True, reason="read as not covered (session 7)"),
+        ),
+    ],
+)
+def test_a_risk_the_articles_name_is_answered_however_it_is_worded(
+    assistant: Assistant, question: str
+) -> None:
+    # The brief's own example. "Can X cause Y?" is mostly not covered for other treatments;
+    # the question model reads the best passages too, and this one names the risk.
+    answer = assistant.ask(question)
+    assert answer.status == "answered"
+    assert "short-term memory loss" in answer.answers[0].quote

@@ -10,7 +10,7 @@ from itertools import chain
 from pathlib import Path
 
 from . import compose
-from .analysis import normalise, tokenize
+from .analysis import normalise, question_weighted, tokenize
 from .answer import Answer, Crisis, Quote, Related
 from .cache import cache_key, cached
 from .corpus import Passage
@@ -318,7 +318,7 @@ class Conversation:
             return self._no_match(question, reply, footer)
         # "hi, quick question: ...", "... thank you": the greeting or thanks is not part of
         # what is asked (it cost 18% of right answers: benchmarks/perturb.py).
-        text = _without_courtesies(text, a.courtesies)
+        text = question_weighted(_without_courtesies(text, a.courtesies))
         query, leaned, asked = self._query(text)
         engine = a.engine
         if (
@@ -337,7 +337,7 @@ class Conversation:
         settings = engine.corpus.settings
         limit = top_k or a.top_k
         chosen: list[Candidate] = []
-        if query.topical and answerable(found, evidence, settings):
+        if query.topical and answerable(found, engine.kinds(evidence, found), settings):
             chosen = [found[0]]
             chosen += [c for c in found[1:] if c.probability >= settings.more_threshold]
             chosen = chosen[:limit]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import mul
 
 from .corpus import FEATURES as CORPUS_FEATURES
@@ -62,10 +62,10 @@ class Evidence:
     meaning: Sequence[tuple[float, float]]  # (text, questions) similarity to each passage
     asked: frozenset[str]  # the subjects it names
     aspects: Mapping[str, float]  # what it asks about them, by probability
-    # How likely the articles are to answer it, read from the question alone (the corpus's
-    # question model: answer / not_covered / out_of_scope); empty without one.
-    kinds: Mapping[str, float]
     word_vector: Callable[[str], Vector | None]
+    vector: Vector | None = None  # the question's embedding
+    hashed: Mapping[int, float] = field(default_factory=dict)  # ...and the question model's
+    # hashed features (Engine.kinds reads both)
 
 
 def subjects_of(
@@ -121,21 +121,31 @@ def gate_features(
     return (_logit(best), _logit(kinds.get("answer", 0.5)), best - second)
 
 
-def answerable(found: Sequence[Candidate], evidence: Evidence, settings: Settings) -> bool:
+def answerable(found: Sequence[Candidate], kinds: Mapping[str, float], settings: Settings) -> bool:
     """Whether the best candidate is quoted as the answer.
 
     It must reach `answer_threshold`; and where the corpus has a question model, the gate
     (a logistic model over `gate_features`, fitted by benchmarks/fit_decision.py) must say the
     question is one the articles answer: a passage near "is ketamine addictive?" is about
     ketamine, and the question model knows the articles never say whether it is addictive.
+    `kinds`: the question model's probabilities (Engine.kinds; empty without one).
     """
     if not found or found[0].probability < settings.answer_threshold:
         return False
-    if not evidence.kinds:
+    if not kinds:
         return True
     second = found[1].probability if len(found) > 1 else 0.0
-    values = gate_features(found[0].probability, second, evidence.kinds)
+    values = gate_features(found[0].probability, second, kinds)
     return _sigmoid(_linear(settings.gate, GATE_FEATURES, values)) >= settings.gate_threshold
+
+
+def candidate_inputs(found: Sequence[Candidate], count: int) -> list[float]:
+    """The features of the best `count` candidates in order, zeros where there are fewer: what
+    a question model trained with them reads beside the question."""
+    values: list[float] = []
+    for i in range(count):
+        values += found[i].features if i < len(found) else (0.0,) * len(FEATURES)
+    return values
 
 
 def _uncovered(evidence: Evidence, stems: frozenset[str]) -> list[str]:

@@ -7,9 +7,9 @@ from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
-from .analysis import sentence_spans, tokenize
+from .analysis import question_weighted, sentence_spans, tokenize
 from .corpus import Corpus, Passage, Settings
-from .decision import Candidate, Evidence, candidates, subjects_of
+from .decision import Candidate, Evidence, candidate_inputs, candidates, subjects_of
 from .embedding import Embedder, Vector, cosine
 from .query import Analyzer, Query
 from .retrieval import Concept, Hit, Index
@@ -167,14 +167,11 @@ class Engine:
         found = features(text, aspects.buckets)
         vector = self.embed(meaning_of)
         model = self.question_model
-        if model is None:
-            kinds: dict[str, float] = {}
-        else:
-            # The question model reads the hashed features (the aspect model's, when they are
-            # the same: computed once) and, if it was trained with them, the embedding.
+        hashed: dict[int, float] = {}
+        if model is not None:
+            # The aspect model's hashed features, when the question model's are the same.
             same = meaning_of == text and model.hashed == aspects.buckets
             hashed = found if same else features(meaning_of, model.hashed)
-            kinds = model.probabilities(model.inputs(hashed, vector))
         return Evidence(
             query=query,
             tokens=tokens,
@@ -182,13 +179,31 @@ class Engine:
             meaning=self.meaning.similarities(vector),
             asked=asked,
             aspects=aspects.probabilities(found),
-            kinds=kinds,
             word_vector=self.meaning.embedder.embed,
+            vector=vector,
+            hashed=hashed,
         )
+
+    def kinds(self, evidence: Evidence, found: list[Candidate]) -> dict[str, float]:
+        """How likely the articles are to answer the question, by the corpus's question model
+        (answer / not_covered / out_of_scope; empty without one). It reads the question's
+        hashed features and, if it was trained with them, its embedding and the features of
+        its best candidates (`candidates` in the model's meta): whether "can ECT cause memory
+        loss?" is answered depends on what the best passage says, not on the words alone."""
+        model = self.question_model
+        if model is None:
+            return {}
+        dense: list[float] | None = None
+        if model.dense:
+            count = int(model.meta.get("candidates", 0))  # type: ignore[call-overload]
+            vector = evidence.vector or (0.0,) * self.meaning.embedder.dim
+            dense = [*vector, *candidate_inputs(found, count)]
+        return model.probabilities(model.inputs(evidence.hashed, dense))
 
     def rank(self, text: str) -> list[Candidate]:
         """The candidates for a question asked on its own, best first, as the assistant ranks
         them."""
+        text = question_weighted(text)
         query = self.analyse(text)
         hits = self.search(query, k=10)
         return self.decide(self.evidence(text, query, hits, text, self.subjects_of(query)))
